@@ -1,0 +1,82 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { checkCommand } from './commands/check.js';
+import { listCommand } from './commands/list.js';
+import { probeCommand } from './commands/probe.js';
+import type { Lang } from './engine/exercise.js';
+import { UsageError, errorMessage } from './errors.js';
+
+const EXIT_USAGE = 2;
+const debug = process.argv.includes('--debug');
+
+function defaultLang(): Lang {
+  const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+  return locale.startsWith('ko') ? 'ko' : 'en';
+}
+
+/** One clear line for people; the stack only when asked for with --debug. */
+function die(err: unknown): never {
+  if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  const prefix = err instanceof UsageError ? '' : 'internal error: ';
+  process.stderr.write(`docknet: ${prefix}${errorMessage(err).split('\n')[0]}${debug || err instanceof UsageError ? '' : ' (run with --debug for details)'}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+async function main(): Promise<void> {
+  const finish = (code: number) => {
+    process.exitCode = code;
+  };
+  await yargs(hideBin(process.argv))
+    .scriptName('docknet')
+    .usage('$0 <command> [options]\n\nGrades Docker networking lab exercises on a Docker engine.')
+    .option('host', { alias: 'H', type: 'string', describe: 'Docker engine address (default: DOCKER_HOST, else unix:///var/run/docker.sock)' })
+    .option('lang', { choices: ['en', 'ko'] as const, default: defaultLang(), describe: 'language of titles (default from LANG)' })
+    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
+    .option('api-timeout', { type: 'number', default: 10, describe: 'seconds an Engine API call or probe command may take' })
+    .command(
+      'check [exercises..]',
+      'grade exercises on the engine (all when none is named)',
+      (y) =>
+        y
+          .positional('exercises', { type: 'string', array: true, default: [] as string[] })
+          .option('json', { type: 'string', describe: 'write the JSON report to this file' })
+          .option('junit', { type: 'string', default: 'reports/docknet-junit.xml', describe: 'write the JUnit XML report to this file' })
+          .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' }),
+      async (argv) =>
+        finish(
+          await checkCommand({
+            exercises: argv.exercises,
+            host: argv.host,
+            json: argv.json,
+            junit: argv.junit,
+            lang: argv.lang,
+            apiTimeoutMs: argv['api-timeout'] * 1000,
+            checkTimeoutMs: argv['check-timeout'] * 1000,
+          }),
+        ),
+    )
+    .command('list', 'list the exercises', {}, (argv) => finish(listCommand(argv.lang as Lang)))
+    .command('probe <action> [file]', 'make the probe image: build it, or save/load it as a tarball for air-gapped rooms', (y) =>
+      y
+        .positional('action', { choices: ['build', 'save', 'load'] as const, demandOption: true })
+        .positional('file', { type: 'string', describe: 'tarball to save to or load from' })
+        .option('from', { choices: ['busybox', 'registry'] as const, describe: 'build from a static busybox here, or from the registry' })
+        .option('busybox', { type: 'string', describe: 'path of a statically linked busybox to build from' })
+        .check((argv) => {
+          if (argv.action !== 'build' && !argv.file) throw new Error(`probe ${argv.action} needs a FILE`);
+          return true;
+        }),
+      async (argv) =>
+        finish(await probeCommand({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, apiTimeoutMs: argv['api-timeout'] * 1000 })),
+    )
+    .demandCommand(1, 'name a command: check, list or probe')
+    .strict()
+    .help()
+    .fail((message, err) => {
+      if (err) throw err;
+      throw new UsageError(`${message} (docknet --help shows the usage)`);
+    })
+    .parseAsync();
+}
+
+main().catch(die);

@@ -1,0 +1,74 @@
+import type Docker from 'dockerode';
+import { withTimeout } from '../errors.js';
+
+export type ContainerDetails = Docker.ContainerInspectInfo;
+export type NetworkDetails = Docker.NetworkInspectInfo;
+export type Endpoint = Docker.ContainerInspectInfo['NetworkSettings']['Networks'][string];
+
+/**
+ * One read-only view of the engine's networks and containers per grading run.
+ * Every lookup is made once and shared by all checks, and each Engine API call
+ * is bounded by a time limit.
+ */
+export class HostView {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private once<T>(key: string, load: () => Promise<T>, what: string): Promise<T> {
+    let value = this.cache.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = withTimeout(load(), this.timeoutMs, what);
+      this.cache.set(key, value);
+    }
+    return value;
+  }
+
+  containers(): Promise<Docker.ContainerInfo[]> {
+    return this.once('containers', () => this.docker.listContainers({ all: true }), 'listing containers');
+  }
+
+  networks(): Promise<NetworkDetails[]> {
+    return this.once('networks', () => this.docker.listNetworks(), 'listing networks');
+  }
+
+  /** The container with exactly this name; Docker's own lookup would also accept an ID prefix. */
+  async container(name: string): Promise<ContainerDetails | undefined> {
+    const summary = (await this.containers()).find((c) => c.Names.includes(`/${name}`));
+    return summary && this.containerById(summary.Id);
+  }
+
+  containerById(id: string): Promise<ContainerDetails> {
+    return this.once(`container:${id}`, () => this.docker.getContainer(id).inspect(), `inspecting container ${id.slice(0, 12)}`);
+  }
+
+  /** Running containers, inspected. */
+  async runningContainers(): Promise<ContainerDetails[]> {
+    const running = (await this.containers()).filter((c) => c.State === 'running');
+    return Promise.all(running.map((c) => this.containerById(c.Id)));
+  }
+
+  async network(name: string): Promise<NetworkDetails | undefined> {
+    return (await this.networks()).find((n) => n.Name === name);
+  }
+
+  async networkById(id: string): Promise<NetworkDetails | undefined> {
+    return (await this.networks()).find((n) => n.Id === id);
+  }
+}
+
+export function containerName(c: ContainerDetails): string {
+  return c.Name.replace(/^\//, '');
+}
+
+export function isRunning(c: ContainerDetails): boolean {
+  return c.State.Running && c.State.Status === 'running';
+}
+
+/** The container's endpoint on the network with this name, if attached. */
+export function endpointOn(c: ContainerDetails, network: NetworkDetails): Endpoint | undefined {
+  return Object.values(c.NetworkSettings.Networks ?? {}).find((e) => e.NetworkID === network.Id);
+}

@@ -1,0 +1,216 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type Docker from 'dockerode';
+import { withTimeout } from '../errors.js';
+import { execIn, type ExecResult } from './exec.js';
+import { ignoreGone, ownedLabels } from './labels.js';
+import { PROBE_IMAGE } from './probe-image.js';
+
+/** Probes end themselves after this even if every cleanup path failed; the next run reaps them. */
+const PROBE_LIFETIME_S = 600;
+
+export interface ProbeOptions {
+  /** bound on each Engine API call and each command run in a probe */
+  timeoutMs: number;
+  image?: string;
+}
+
+/** A container the grader owns, from which traffic is observed. Never a student's container. */
+export class Probe {
+  constructor(
+    private readonly docker: Docker,
+    private readonly container: Docker.Container,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Runs a shell script with a time limit enforced both inside the probe and here. */
+  run(script: string, limitS = 2): Promise<ExecResult> {
+    const cmd = ['timeout', String(limitS), 'sh', '-c', script];
+    return execIn(this.docker, this.container, cmd, Math.min(this.timeoutMs, limitS * 1000 + 2000));
+  }
+
+  /**
+   * IPv4 addresses a DNS server gives for `name`. The trailing dot stops any
+   * search domain being appended, so only the name itself is ever asked.
+   */
+  async resolve(name: string, server = '127.0.0.11'): Promise<string[]> {
+    const { stdout } = await this.run(`nslookup -type=a ${shellQuote(`${name}.`)} ${server}`, 2);
+    return parseNslookup(stdout);
+  }
+
+  /** True when an ICMP echo to `address` is answered within a second. */
+  async pings(address: string): Promise<boolean> {
+    return (await this.run(`ping -c 1 -W 1 ${shellQuote(address)} >/dev/null 2>&1`, 2)).exitCode === 0;
+  }
+
+  /**
+   * What an HTTP server at address:port answers to GET /, or undefined when
+   * nothing answers within `waitS`. (nc, not wget: a static glibc busybox's wget
+   * crashes in getaddrinfo.)
+   */
+  async httpGet(address: string, port = 80, waitS = 1): Promise<string | undefined> {
+    const request = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w ${waitS} ${shellQuote(address)} ${port}`;
+    const result = await this.run(request, waitS + 1);
+    return result.exitCode === 0 && result.stdout ? result.stdout : undefined;
+  }
+
+  /** True when the server at address:port answers GET / with a body holding `token`. */
+  async reaches(target: { address: string; port: number; token: string }): Promise<boolean> {
+    return (await this.httpGet(target.address, target.port))?.includes(target.token) ?? false;
+  }
+}
+
+/** A server the grader runs outside every Docker network, standing for "the outside world". */
+export interface Sentinel {
+  address: string;
+  port: number;
+  /** what the sentinel answers: proof that this server, and nothing else, was reached */
+  token: string;
+}
+
+/**
+ * The probes, sentinel and helpers of one grading run. Each is created once on
+ * first use and shared; `close` removes all of them, on every exit path.
+ */
+export class ProbeSession {
+  private readonly owned = new Set<Promise<Docker.Container | undefined>>();
+  private readonly memo = new Map<string, Promise<unknown>>();
+  private closed = false;
+  private readonly image: string;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly runId: string,
+    private readonly options: ProbeOptions,
+  ) {
+    this.image = options.image ?? PROBE_IMAGE;
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let value = this.memo.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = make();
+      this.memo.set(key, value);
+    }
+    return value;
+  }
+
+  /** Creates and starts a labelled container; it is tracked before it exists so `close` can never miss it. */
+  private startContainer(role: string, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    if (this.closed) return Promise.reject(new Error('the grading run is over'));
+    const created = withTimeout(
+      this.docker.createContainer({ Image: this.image, ...spec, Labels: { ...spec.Labels, ...ownedLabels(this.runId, role) } }),
+      this.options.timeoutMs,
+      `creating a ${role}`,
+    );
+    this.owned.add(created.catch(() => undefined));
+    return created.then(async (container) => {
+      await withTimeout(container.start(), this.options.timeoutMs, `starting a ${role}`);
+      return container;
+    });
+  }
+
+  private probe(key: string, networkMode: string, extra: Docker.HostConfig = {}): Promise<Probe> {
+    return this.once(key, async () => {
+      const container = await this.startContainer('probe', {
+        Cmd: ['sleep', String(PROBE_LIFETIME_S)],
+        HostConfig: { NetworkMode: networkMode, ...extra },
+      });
+      return new Probe(this.docker, container, this.options.timeoutMs);
+    });
+  }
+
+  /** A probe attached to a network by name (e.g. `bridge`, `my-network`). */
+  attach(network: string, hostConfig: Docker.HostConfig = {}): Promise<Probe> {
+    return this.probe(`attach:${network}:${JSON.stringify(hostConfig)}`, network, hostConfig);
+  }
+
+  /** A probe sharing a container's network namespace: sees exactly what that container sees. */
+  join(containerId: string): Promise<Probe> {
+    return this.probe(`join:${containerId}`, `container:${containerId}`);
+  }
+
+  /**
+   * Starts the sentinel: a busybox httpd in its own namespace, wired to the host
+   * by a veth pair on a /30 from 198.18.0.0/15 (reserved for benchmarking, never
+   * routed on the internet). Traffic to it is sent only after the host is seen to
+   * route the address to that veth, so a failed setup can never leak a packet.
+   */
+  sentinel(): Promise<Sentinel> {
+    return this.once('sentinel', async () => {
+      const base = 0xc6120000 + randomInt(0, 0x20000 / 4) * 4; // 198.18.0.0/15 split into /30s
+      const hostSide = intToIPv4(base + 1);
+      const address = intToIPv4(base + 2);
+      const link = `dkn${randomBytes(4).toString('hex')}`;
+      const token = `docknet-sentinel-${randomBytes(8).toString('hex')}`;
+      const sentinel = await this.startContainer('sentinel', {
+        Cmd: ['sh', '-c', `echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`],
+        HostConfig: { NetworkMode: 'none', PidMode: 'host', CapAdd: ['NET_ADMIN'] },
+      });
+      // Made inside the sentinel's namespace, the veth dies with it; its named end is moved to the host's (PID 1's) namespace.
+      const wired = await execIn(
+        this.docker,
+        sentinel,
+        ['sh', '-c', `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip link set ${link} netns 1`],
+        this.options.timeoutMs,
+      );
+      if (wired.exitCode !== 0) throw new Error(`could not wire the sentinel to the host: ${wired.stderr.trim()}`);
+      const route = await this.runOnHostNetwork(
+        'sentinel-link',
+        `ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
+      );
+      if (!new RegExp(`\\bdev ${link}\\b`).test(route)) {
+        throw new Error(`the host does not route ${address} to the sentinel (${route.trim() || 'no route'}); no traffic was sent`);
+      }
+      return { address, port: 80, token };
+    });
+  }
+
+  /** Runs a short script in the host's network namespace, in a throwaway container. */
+  private async runOnHostNetwork(role: string, script: string): Promise<string> {
+    const helper = await this.startContainer(role, {
+      Cmd: ['sh', '-c', script],
+      HostConfig: { NetworkMode: 'host', CapAdd: ['NET_ADMIN'] },
+    });
+    const { StatusCode } = await withTimeout(helper.wait(), this.options.timeoutMs, `the ${role} helper`);
+    const logs = await helper.logs({ stdout: true, stderr: true, follow: false });
+    const output = demuxedText(logs);
+    if (StatusCode !== 0) throw new Error(`the ${role} helper failed: ${output.trim()}`);
+    return output;
+  }
+
+  /** Removes everything this run created; safe to call more than once and from a signal handler. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const containers = await Promise.all(this.owned);
+    this.owned.clear();
+    await Promise.all(
+      containers.map((c) => c && withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(ignoreGone)),
+    );
+  }
+}
+
+function intToIPv4(n: number): string {
+  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
+}
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Busybox nslookup prints the answers after the "Name:" line as "Address: <ip>" (the server's own address comes first). */
+export function parseNslookup(output: string): string[] {
+  const answers = output.split(/\n\s*\n/).slice(1).join('\n');
+  return [...answers.matchAll(/^Address(?: \d+)?:\s*([0-9.]+)\s*$/gm)].map((m) => m[1]);
+}
+
+/** Container logs of a non-TTY container come framed (8-byte headers); strip them. */
+function demuxedText(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

@@ -1,0 +1,84 @@
+/** The vocabulary shared by graders, the runner and the reporters. */
+
+export type Status = 'passed' | 'failed' | 'skipped' | 'error';
+
+/** What a check's run decides: the student's state is right or it is not. */
+export interface Outcome {
+  passed: boolean;
+  message: string;
+  expected?: string;
+  actual?: string;
+  hint?: string;
+}
+
+export function pass(message: string, detail: { expected?: string; actual?: string } = {}): Outcome {
+  return { passed: true, message, ...detail };
+}
+
+export function fail(message: string, detail: { expected?: string; actual?: string; hint?: string } = {}): Outcome {
+  return { passed: false, message, ...detail };
+}
+
+/** A check as a grader writes it; title and points come from the exercise's metadata. */
+export interface CheckSpec<Ctx> {
+  id: string;
+  /** ids of checks that must pass first; if one does not, this check is skipped */
+  needs?: string[];
+  /** overrides the runner's per-check time limit */
+  timeoutMs?: number;
+  run(ctx: Ctx): Promise<Outcome>;
+}
+
+export interface Check<Ctx> extends CheckSpec<Ctx> {
+  title: string;
+  points: number;
+}
+
+export interface Grader<Ctx> {
+  id: string;
+  checks: CheckSpec<Ctx>[];
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: Status;
+  points: number;
+  maxPoints: number;
+  message: string;
+  expected?: string;
+  actual?: string;
+  hint?: string;
+  durationMs: number;
+}
+
+export interface ExerciseResult {
+  id: string;
+  title: string;
+  score: number;
+  maxScore: number;
+  checks: CheckResult[];
+  durationMs: number;
+}
+
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os?: string;
+  arch?: string;
+}
+
+export interface GradingReport {
+  tool: { name: string; version: string };
+  host: string;
+  engine: EngineInfo;
+  startedAt: string;
+  durationMs: number;
+  score: number;
+  maxScore: number;
+  exercises: ExerciseResult[];
+}
+
+export function allPassed(report: Pick<GradingReport, 'exercises'>): boolean {
+  return report.exercises.every((e) => e.checks.every((c) => c.status === 'passed'));
+}
