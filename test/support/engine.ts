@@ -1,0 +1,53 @@
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { findStaticBusybox, buildFromBusybox, hasImage, PROBE_IMAGE } from '../../src/docker/probe-image.js';
+
+/** The image fixtures run for students' containers: busybox, built offline like the probe. */
+export const FIXTURE_IMAGE = 'docknet-fixture:1';
+
+export const docker = new Docker();
+
+/**
+ * Makes sure an engine answers and the offline images exist. Without an engine the
+ * integration tests skip on a developer's machine, but fail in CI: CI must never
+ * go green by testing nothing.
+ */
+export async function requireEngine(ctx: Mocha.Context): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    if (process.env.CI) throw new Error(`CI needs a Docker engine and none answers: ${(err as Error).message}`);
+    ctx.skip();
+  }
+  for (const image of [PROBE_IMAGE, FIXTURE_IMAGE]) {
+    if (await hasImage(docker, image)) continue;
+    const busybox = findStaticBusybox(undefined);
+    if (!busybox) throw new Error(`${image} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
+    await buildFromBusybox(docker, busybox, image);
+  }
+}
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+export interface HostSnapshot {
+  containers: string[];
+  networks: string[];
+  dockerUser: string | null;
+}
+
+/** What must read the same before and after a grader runs: containers with their state, networks, DOCKER-USER. */
+export async function snapshotHost(): Promise<HostSnapshot> {
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
+  let dockerUser: string | null = null;
+  if (isRoot()) {
+    const { stdout } = await execa('iptables', ['-S', 'DOCKER-USER'], { reject: false });
+    dockerUser = stdout;
+  }
+  return {
+    containers: containers.map((c) => `${c.Id} ${c.Names.join(',')} ${c.State}`).sort(),
+    networks: networks.map((n) => `${n.Id} ${n.Name}`).sort(),
+    dockerUser,
+  };
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { parse } from 'yaml';
+import { packageRoot } from '../../src/paths.js';
+import type { Status } from '../../src/engine/check.js';
+import { docker, FIXTURE_IMAGE } from './engine.js';
+
+export interface Fixture {
+  name: string;
+  description: string;
+  setup: string;
+  teardown?: string;
+  expect: Record<string, Exclude<Status, 'passed'>>;
+}
+
+export interface FixtureSet {
+  exercise: string;
+  reserved: { networks?: string[]; containers?: string[] };
+  fixtures: Fixture[];
+}
+
+export function loadFixtures(exercise: string): FixtureSet {
+  const raw = parse(readFileSync(join(packageRoot, 'fixtures', exercise, 'fixtures.yaml'), 'utf8'));
+  return {
+    exercise,
+    reserved: raw.reserved ?? {},
+    fixtures: Object.entries(raw.fixtures as Record<string, Omit<Fixture, 'name'>>).map(([name, f]) => ({ name, ...f, expect: f.expect ?? {} })),
+  };
+}
+
+const FIXTURE_LABEL = 'io.docknet.fixture';
+
+/**
+ * Refuses to go on when the engine already holds something a fixture would
+ * create: that may be a person's own lab, and tests never touch what they did not make.
+ */
+export async function assertNothingReserved(set: FixtureSet): Promise<void> {
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
+  const taken = [
+    ...(set.reserved.containers ?? []).filter((n) => containers.some((c) => c.Names.includes(`/${n}`))).map((n) => `container ${n}`),
+    ...(set.reserved.networks ?? []).filter((n) => networks.some((x) => x.Name === n)).map((n) => `network ${n}`),
+  ];
+  if (taken.length > 0) {
+    throw new Error(
+      `this engine already has ${taken.join(', ')}; the ${set.exercise} tests would collide with it and never remove what they did not create. ` +
+        'Remove it yourself or point DOCKER_HOST at a scratch engine.',
+    );
+  }
+}
+
+export async function applyFixture(fixture: Fixture): Promise<void> {
+  await execa('sh', ['-eu', '-c', fixture.setup], {
+    env: { IMAGE: FIXTURE_IMAGE, LABEL: `${FIXTURE_LABEL}=${fixture.name}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Removes exactly what the fixture made: objects carrying its label, then its own teardown. */
+export async function removeFixture(fixture: Fixture): Promise<void> {
+  const filters = { label: [`${FIXTURE_LABEL}=${fixture.name}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  const networks = await docker.listNetworks({ filters });
+  for (const n of networks) await docker.getNetwork(n.Id).remove();
+  if (fixture.teardown) await execa('sh', ['-eu', '-c', fixture.teardown]);
+}
