@@ -106,7 +106,7 @@ function tokenize(line: string): string[] {
   let inToken = false;
   let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
+    const ch = line[i];
     if (quote !== undefined) {
       if (ch === quote) quote = undefined;
       else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) current += line[++i];
@@ -204,7 +204,7 @@ function parseRuleSpec(tokens: string[]): RuleSpec {
       skipUntil(startsCoreOption); // everything up to the next core option belongs to this match
       keepUnknown(start);
     } else if ((option === '-j' || option === '-g') && !negated && target === undefined && tokens[i] !== undefined) {
-      const name = tokens[i++]!;
+      const name = tokens[i++];
       const optionsStart = i;
       skipUntil(startsCoreOption);
       target = { via: option === '-j' ? 'jump' : 'goto', name, options: tokens.slice(optionsStart, i) };
@@ -221,7 +221,7 @@ function parseRuleSpec(tokens: string[]): RuleSpec {
       if (match) matches.push(match);
       else keepUnknown(start, module ? `-m ${module} ` : '');
     } else {
-      skipUntil((at) => tokens[at]!.startsWith('-') || tokens[at] === '!'); // its values
+      skipUntil((at) => tokens[at].startsWith('-') || tokens[at] === '!'); // its values
       keepUnknown(start, module && option?.startsWith('--') ? `-m ${module} ` : '');
     }
   }
