@@ -40,8 +40,8 @@ for (const grader of graders) {
       it(`${fixture.name}: ${fixture.description}`, async () => {
         const json = join(dir, `${fixture.name}.json`);
         const xml = join(dir, `${fixture.name}.xml`);
-        await applyFixture(fixture);
         try {
+          await applyFixture(fixture);
           const before = await snapshotHost();
           const run = await docknet(['check', grader.id, '--json', json, '--junit', xml]);
           expect(await snapshotHost(), 'the host after grading').to.deep.equal(before);

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.js';
 import type { Status } from '../../src/engine/check.js';
-import { docker, FIXTURE_IMAGE } from './engine.js';
+import { docker, FIXTURE_IMAGE, isRoot } from './engine.js';
 
 export interface Fixture {
   name: string;
@@ -16,7 +16,8 @@ export interface Fixture {
 
 export interface FixtureSet {
   exercise: string;
-  reserved: { networks?: string[]; containers?: string[] };
+  /** `dockerUser: default` demands that DOCKER-USER hold only Docker's own RETURN before the tests touch it */
+  reserved: { networks?: string[]; containers?: string[]; dockerUser?: 'default' };
   fixtures: Fixture[];
 }
 
@@ -41,6 +42,10 @@ export async function assertNothingReserved(set: FixtureSet): Promise<void> {
     ...(set.reserved.containers ?? []).filter((n) => containers.some((c) => c.Names.includes(`/${n}`))).map((n) => `container ${n}`),
     ...(set.reserved.networks ?? []).filter((n) => networks.some((x) => x.Name === n)).map((n) => `network ${n}`),
   ];
+  if (set.reserved.dockerUser === 'default') {
+    const rules = (await readDockerUser()).filter((r) => r.startsWith('-A ') && r !== DEFAULT_RETURN);
+    if (rules.length > 0) taken.push(`DOCKER-USER rules (${rules.join('; ')})`);
+  }
   if (taken.length > 0) {
     throw new Error(
       `this engine already has ${taken.join(', ')}; the ${set.exercise} tests would collide with it and never remove what they did not create. ` +
@@ -49,15 +54,38 @@ export async function assertNothingReserved(set: FixtureSet): Promise<void> {
   }
 }
 
+const DEFAULT_RETURN = '-A DOCKER-USER -j RETURN';
+
+/** DOCKER-USER as `iptables -S` prints it, or [] where it cannot be read (not root). */
+async function readDockerUser(): Promise<string[]> {
+  if (!isRoot()) return [];
+  const { stdout, exitCode } = await execa('iptables', ['-S', 'DOCKER-USER'], { reject: false });
+  return exitCode === 0 ? stdout.split('\n').filter(Boolean) : [];
+}
+
+/** Puts DOCKER-USER back rule by rule, as it was before the fixture. */
+async function restoreDockerUser(saved: string[]): Promise<void> {
+  if ((await readDockerUser()).join('\n') === saved.join('\n')) return;
+  await execa('iptables', ['-F', 'DOCKER-USER']);
+  for (const rule of saved.filter((r) => r.startsWith('-A '))) {
+    await execa('sh', ['-c', `iptables ${rule}`]);
+  }
+}
+
+const savedDockerUser = new Map<string, string[]>();
+
 export async function applyFixture(fixture: Fixture): Promise<void> {
+  savedDockerUser.set(fixture.name, await readDockerUser());
   await execa('sh', ['-eu', '-c', fixture.setup], {
     env: { IMAGE: FIXTURE_IMAGE, LABEL: `${FIXTURE_LABEL}=${fixture.name}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-/** Removes exactly what the fixture made: objects carrying its label, then its own teardown. */
+/** Removes exactly what the fixture made: objects carrying its label, DOCKER-USER as it was, then its own teardown. */
 export async function removeFixture(fixture: Fixture): Promise<void> {
+  const saved = savedDockerUser.get(fixture.name);
+  if (saved) await restoreDockerUser(saved);
   const filters = { label: [`${FIXTURE_LABEL}=${fixture.name}`] };
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
