@@ -37,12 +37,17 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
 
   const startedAt = new Date();
   const probes = new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: args.apiTimeoutMs });
-  const interrupted = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\ndocknet: ${signal}: removing the grader's probes\n`);
-    void probes.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  // On Ctrl-C the probes go first; no report is written for a run that did not finish.
+  let interrupted: Promise<never> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted ??= (async () => {
+      process.stderr.write(`\ndocknet: ${signal}: removing the grader's probes\n`);
+      await probes.close();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    })();
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   let report: GradingReport;
   try {
@@ -60,9 +65,10 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
     };
   } finally {
     await probes.close();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+  if (interrupted) return interrupted;
 
   await Promise.all([args.json && atomicWrite(args.json, renderJson(report)), atomicWrite(args.junit, renderJunit(report))]);
   process.stdout.write(renderConsole(report));
