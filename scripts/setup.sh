@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian/Ubuntu machine ready to grade and to run the tests:
+# system packages, a running Docker engine, the npm dependencies (compiled by
+# `npm ci`'s prepare step) and the offline probe image. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(docker.io iptables busybox-static libxml2-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! as_root docker info >/dev/null 2>&1; then
+  echo "setup: starting dockerd (log: /var/log/docknet-dockerd.log)"
+  as_root sh -c 'nohup dockerd >/var/log/docknet-dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do
+    as_root docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  as_root docker info >/dev/null 2>&1 || { echo "setup: dockerd did not come up; see /var/log/docknet-dockerd.log" >&2; exit 1; }
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+as_root docker image inspect docknet-probe:1 >/dev/null 2>&1 || as_root node bin/docknet.js probe build
+echo "setup: ready ($(as_root docker version --format 'Docker {{.Server.Version}}, API {{.Server.APIVersion}}'))"
