@@ -1,6 +1,7 @@
 import { connect, resolveTarget } from '../docker/client.js';
 import { buildFromBusybox, buildFromRegistry, findStaticBusybox, loadImageFile, PROBE_IMAGE, saveImageFile } from '../docker/probe-image.js';
-import { UsageError } from '../errors.js';
+import { accessSync, constants } from 'node:fs';
+import { UsageError, errorMessage } from '../errors.js';
 
 export interface ProbeArgs {
   action: 'build' | 'save' | 'load';
@@ -28,6 +29,11 @@ export async function probeCommand(args: ProbeArgs): Promise<number> {
       process.stdout.write(`saved ${PROBE_IMAGE} to ${args.file}\n`);
       return 0;
     case 'load':
+      try {
+        accessSync(args.file!, constants.R_OK);
+      } catch (err) {
+        throw new UsageError(`cannot read ${args.file}: ${errorMessage(err)}`);
+      }
       await loadImageFile(docker, args.file!);
       process.stdout.write(`loaded ${args.file}\n`);
       return 0;
