@@ -51,6 +51,12 @@ export class HostView {
     return Promise.all(running.map((c) => this.containerById(c.Id)));
   }
 
+  /** Containers with an endpoint on this network, running or not (a stopped one keeps its endpoint's settings), inspected. */
+  async containersOn(network: NetworkDetails): Promise<ContainerDetails[]> {
+    const attached = (await this.containers()).filter((c) => Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === network.Id));
+    return Promise.all(attached.map((c) => this.containerById(c.Id)));
+  }
+
   async network(name: string): Promise<NetworkDetails | undefined> {
     return (await this.networks()).find((n) => n.Name === name);
   }

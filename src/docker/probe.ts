@@ -8,6 +8,17 @@ import { PROBE_IMAGE } from './probe-image.js';
 /** Probes end themselves after this even if every cleanup path failed; the next run reaps them. */
 const PROBE_LIFETIME_S = 600;
 
+/** A probe's own DNS upstream: from 198.18.0.0/15 (benchmarking, never routed on the internet), kept on the probe's loopback. */
+const OWN_DNS_UPSTREAM = '198.18.255.254';
+
+export interface NetInterface {
+  name: string;
+  /** empty for links without one (e.g. tun) */
+  mac: string;
+  /** CIDR notation, e.g. 172.20.0.10/16 */
+  ipv4: string[];
+}
+
 export interface ProbeOptions {
   /** bound on each Engine API call and each command run in a probe */
   timeoutMs: number;
@@ -30,11 +41,20 @@ export class Probe {
 
   /**
    * IPv4 addresses a DNS server gives for `name`. The trailing dot stops any
-   * search domain being appended, so only the name itself is ever asked.
+   * search domain being appended, so only the name itself is ever asked. A
+   * second is plenty for a known name, and an unknown one must not hold a check
+   * up: before Docker 24.0 the embedded DNS never answers once every upstream has failed.
    */
   async resolve(name: string, server = '127.0.0.11'): Promise<string[]> {
-    const { stdout } = await this.run(`nslookup -type=a ${shellQuote(`${name}.`)} ${server}`, 2);
+    const { stdout } = await this.run(`nslookup -type=a -timeout=1 ${shellQuote(`${name}.`)} ${server}`, 2);
     return parseNslookup(stdout);
+  }
+
+  /** The network interfaces of the probe's namespace, with their MAC and IPv4 addresses. */
+  async interfaces(): Promise<NetInterface[]> {
+    const { exitCode, stdout, stderr } = await this.run('ip -o link show && ip -o -4 addr show');
+    if (exitCode !== 0) throw new Error(`cannot list the network interfaces in a probe: ${stderr.trim()}`);
+    return parseInterfaces(stdout);
   }
 
   /** True when an ICMP echo to `address` is answered within a second. */
@@ -109,13 +129,16 @@ export class ProbeSession {
     });
   }
 
-  private probe(key: string, networkMode: string, extra: Docker.HostConfig = {}): Promise<Probe> {
+  /** `prepare` runs once, before the probe is handed to anyone. */
+  private probe(key: string, networkMode: string, extra: Docker.HostConfig = {}, prepare?: (probe: Probe) => Promise<void>): Promise<Probe> {
     return this.once(key, async () => {
       const container = await this.startContainer('probe', {
         Cmd: ['sleep', String(PROBE_LIFETIME_S)],
         HostConfig: { NetworkMode: networkMode, ...extra },
       });
-      return new Probe(this.docker, container, this.options.timeoutMs);
+      const probe = new Probe(this.docker, container, this.options.timeoutMs);
+      await prepare?.(probe);
+      return probe;
     });
   }
 
@@ -124,9 +147,36 @@ export class ProbeSession {
     return this.probe(`attach:${network}:${JSON.stringify(hostConfig)}`, network, hostConfig);
   }
 
+  /**
+   * A probe attached to a network whose only upstream DNS server is an address on
+   * its own loopback. The embedded DNS forwards names it does not know to the
+   * container's upstreams, from the container's namespace; here that query is
+   * refused inside the probe, so no lookup ever leaves the host. (127.0.0.1
+   * would not do: newer engines forward loopback upstreams from the host.)
+   */
+  attachWithOwnDns(network: string): Promise<Probe> {
+    return this.probe(`own-dns:${network}`, network, { CapAdd: ['NET_ADMIN'], Dns: [OWN_DNS_UPSTREAM] }, async (probe) => {
+      // Verified before any lookup: without the address, a forwarded query would follow the default route out.
+      const { stdout, stderr } = await probe.run(`ip addr add ${OWN_DNS_UPSTREAM}/32 dev lo && ip route get ${OWN_DNS_UPSTREAM}`);
+      if (!stdout.startsWith(`local ${OWN_DNS_UPSTREAM} `)) {
+        throw new Error(`could not give a probe its own DNS upstream ${OWN_DNS_UPSTREAM} (${(stderr || stdout).trim() || 'no route'}); no lookup was made`);
+      }
+    });
+  }
+
   /** A probe sharing a container's network namespace: sees exactly what that container sees. */
   join(containerId: string): Promise<Probe> {
     return this.probe(`join:${containerId}`, `container:${containerId}`);
+  }
+
+  /**
+   * A probe in the host's network namespace that sees the host's root filesystem,
+   * read-only, at /host: `chroot /host` runs the host's own programs (iptables-save)
+   * against the host's kernel state. NET_ADMIN is all they need to read the firewall;
+   * --privileged is not asked for (some engines refuse it).
+   */
+  hostRoot(): Promise<Probe> {
+    return this.probe('host-root', 'host', { CapAdd: ['NET_ADMIN'], Binds: ['/:/host:ro'] });
   }
 
   /**
@@ -201,6 +251,22 @@ export function shellQuote(s: string): string {
 export function parseNslookup(output: string): string[] {
   const answers = output.split(/\n\s*\n/).slice(1).join('\n');
   return [...answers.matchAll(/^Address(?: \d+)?:\s*([0-9.]+)\s*$/gm)].map((m) => m[1]);
+}
+
+/**
+ * Reads `ip -o link show` followed by `ip -o -4 addr show`: one line per link
+ * ("2: eth0@if9: <...> ...\    link/ether 02:42:.. brd ..") and one per IPv4
+ * address ("2: eth0    inet 172.20.0.10/16 brd ..."), joined by interface index.
+ */
+export function parseInterfaces(output: string): NetInterface[] {
+  const byIndex = new Map<string, NetInterface>();
+  for (const line of output.split('\n')) {
+    const link = /^(\d+):\s+([^:@\s]+)(?:@\S+)?:.*?\slink\/\S+(?:\s+([0-9a-f:]+))?/.exec(line);
+    if (link) byIndex.set(link[1], { name: link[2], mac: link[3] ?? '', ipv4: [] });
+    const address = /^(\d+):\s+(\S+)\s+inet\s+([0-9.]+\/\d+)/.exec(line);
+    if (address) byIndex.get(address[1])?.ipv4.push(address[3]);
+  }
+  return [...byIndex.values()];
 }
 
 /** Container logs of a non-TTY container come framed (8-byte headers); strip them. */
