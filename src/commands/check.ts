@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget } from '../docker/client.js';
 import { HostView } from '../docker/host.js';
+import { openHostFirewall } from '../docker/host-firewall.js';
 import { reapLeftovers } from '../docker/labels.js';
 import { ProbeSession } from '../docker/probe.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
@@ -51,7 +52,12 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
 
   let report: GradingReport;
   try {
-    const ctx: GradingContext = { host: new HostView(engine.docker, args.apiTimeoutMs), probes, engine: engine.info };
+    const ctx: GradingContext = {
+      host: new HostView(engine.docker, args.apiTimeoutMs),
+      probes,
+      engine: engine.info,
+      firewall: openHostFirewall(engine.target, probes, { timeoutMs: args.apiTimeoutMs }),
+    };
     const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: args.checkTimeoutMs })));
     report = {
       tool: { name: 'docknet', version: packageVersion },

@@ -1,10 +1,13 @@
+import type { HostFirewall } from '../docker/host-firewall.js';
 import type { HostView } from '../docker/host.js';
 import type { ProbeSession } from '../docker/probe.js';
 import type { EngineInfo } from './check.js';
 
-/** What every check may use: a cached view of the engine and the run's probes. */
+/** What every check may use: cached views of the engine and the host's firewall, and the run's probes. */
 export interface GradingContext {
   host: HostView;
   probes: ProbeSession;
   engine: EngineInfo;
+  /** read on first use only: most exercises never look at iptables */
+  firewall: HostFirewall;
 }

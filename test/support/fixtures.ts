@@ -16,8 +16,11 @@ export interface Fixture {
 
 export interface FixtureSet {
   exercise: string;
-  /** `dockerUser: default` demands that DOCKER-USER hold only Docker's own RETURN before the tests touch it */
-  reserved: { networks?: string[]; containers?: string[]; dockerUser?: 'default' };
+  /**
+   * `dockerUser: default` demands that DOCKER-USER hold only Docker's own RETURN before the tests touch it;
+   * `chains` are iptables filter chains a fixture creates (and its teardown removes)
+   */
+  reserved: { networks?: string[]; containers?: string[]; dockerUser?: 'default'; chains?: string[] };
   fixtures: Fixture[];
 }
 
@@ -46,6 +49,9 @@ export async function assertNothingReserved(set: FixtureSet): Promise<void> {
     const rules = (await readDockerUser()).filter((r) => r.startsWith('-A ') && r !== DEFAULT_RETURN);
     if (rules.length > 0) taken.push(`DOCKER-USER rules (${rules.join('; ')})`);
   }
+  for (const chain of set.reserved.chains ?? []) {
+    if (await chainExists(chain)) taken.push(`iptables chain ${chain}`);
+  }
   if (taken.length > 0) {
     throw new Error(
       `this engine already has ${taken.join(', ')}; the ${set.exercise} tests would collide with it and never remove what they did not create. ` +
@@ -61,6 +67,11 @@ async function readDockerUser(): Promise<string[]> {
   if (!isRoot()) return [];
   const { stdout, exitCode } = await execa('iptables', ['-S', 'DOCKER-USER'], { reject: false });
   return exitCode === 0 ? stdout.split('\n').filter(Boolean) : [];
+}
+
+async function chainExists(chain: string): Promise<boolean> {
+  if (!isRoot()) return false;
+  return (await execa('iptables', ['-S', chain], { reject: false })).exitCode === 0;
 }
 
 /** Puts DOCKER-USER back rule by rule, as it was before the fixture. */
