@@ -20,7 +20,8 @@ fi
 
 if ! as_root docker info >/dev/null 2>&1; then
   echo "setup: starting dockerd (log: /var/log/docknet-dockerd.log)"
-  as_root sh -c 'nohup dockerd >/var/log/docknet-dockerd.log 2>&1 &'
+  # setsid and closed descriptors: the daemon outlives this script and holds none of its files
+  as_root sh -c 'setsid dockerd </dev/null >/var/log/docknet-dockerd.log 2>&1 3>&- &'
   for _ in $(seq 1 60); do
     as_root docker info >/dev/null 2>&1 && break
     sleep 1
