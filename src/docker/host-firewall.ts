@@ -20,6 +20,9 @@ export interface HostFirewallView {
 /** Runs one of the host's programs; a program the host lacks exits with 127, as in a shell. */
 export type HostRunner = (argv: string[]) => Promise<ExecResult>;
 
+/** The host network namespace's routes as `ip route` prints them. */
+export type RouteReader = () => Promise<string>;
+
 const NOT_FOUND = 127;
 
 // `iptables-save` is whichever backend the host's alternatives point to; dockerd may
@@ -33,11 +36,12 @@ export class HostFirewall {
   constructor(
     private readonly runOnHost: HostRunner,
     private readonly via = '',
+    private readonly readRoutes: RouteReader = hostIpRoutes(runOnHost),
   ) {}
 
   /** A failure is one line saying what could not be read, and how it was tried. */
   read(): Promise<HostFirewallView> {
-    this.view ??= readHostFirewall(this.runOnHost).catch((err: unknown) => {
+    this.view ??= readHostFirewall(this.runOnHost, this.readRoutes).catch((err: unknown) => {
       throw new Error(`cannot read the host's firewall${this.via}: ${errorMessage(err)}`);
     });
     return this.view;
@@ -59,7 +63,7 @@ export function openHostFirewall(
   const via = local
     ? root ? ' through a helper container' : ' through a helper container (docknet does not run as root here)'
     : ` of ${target.label} through a helper container`;
-  return new HostFirewall(helperRunner(probes), via);
+  return new HostFirewall(helperRunner(probes), via, helperRoutes(probes));
 }
 
 function localRunner(timeoutMs: number): HostRunner {
@@ -84,9 +88,28 @@ function helperRunner(probes: ProbeSession): HostRunner {
   };
 }
 
-export async function readHostFirewall(run: HostRunner): Promise<HostFirewallView> {
+// Routes belong to the network namespace, not to the host's programs: the helper,
+// already in the host's namespace, reads them with its own busybox, so a host
+// without iproute2 (a minimal one) is no obstacle.
+function helperRoutes(probes: ProbeSession): RouteReader {
+  return async () => {
+    const { exitCode, stdout, stderr } = await (await probes.hostRoot()).run('ip route', 5);
+    if (exitCode !== 0) throw new Error(`ip route failed in the host's network namespace: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
+    return stdout;
+  };
+}
+
+function hostIpRoutes(run: HostRunner): RouteReader {
+  return async () => {
+    const { exitCode, stdout, stderr } = await run(['ip', 'route', 'show', 'default']);
+    if (exitCode !== 0) throw new Error(`ip route show default failed on the host: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
+    return stdout;
+  };
+}
+
+export async function readHostFirewall(run: HostRunner, readRoutes: RouteReader = hostIpRoutes(run)): Promise<HostFirewallView> {
   const { backend, ruleset } = await readDockerChains(run);
-  return { backend, ruleset, externalInterface: await readExternalInterface(run) };
+  return { backend, ruleset, externalInterface: await readExternalInterface(readRoutes) };
 }
 
 async function readDockerChains(run: HostRunner): Promise<{ backend: string; ruleset: Ruleset }> {
@@ -127,10 +150,8 @@ function parseSaved(program: string, text: string): Ruleset {
   }
 }
 
-async function readExternalInterface(run: HostRunner): Promise<string> {
-  const { exitCode, stdout, stderr } = await run(['ip', 'route', 'show', 'default']);
-  if (exitCode !== 0) throw new Error(`ip route show default failed on the host: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
-  const device = defaultRouteDevice(stdout);
+async function readExternalInterface(readRoutes: RouteReader): Promise<string> {
+  const device = defaultRouteDevice(await readRoutes());
   if (!device) throw new Error('the host has no default route (ip route show default), so no interface leads outside');
   return device;
 }

@@ -2,7 +2,9 @@
 # Runs the integration tests against each engine in turn, on this one machine:
 # the host's own dockerd (Debian 12: 20.10) and Debian trixie's (26.x), the
 # latter from a debootstrapped root kept in a cache between runs and run
-# chrooted (its runc needs trixie's glibc) with its own data root. One engine
+# in its own mount namespace with that root pivoted in (its runc needs trixie's
+# glibc; a plain chroot is not enough: `docker exec` would then run programs from
+# the daemon's root instead of the container's), with its own data root. One engine
 # runs at a time; the host's engine is running again when this ends.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -74,7 +76,12 @@ daemonize() {
 start_engine() {
   case $1 in
     host) daemonize "$LOGDIR/docknet-dockerd-host.log" dockerd ;;
-    trixie) prepare_trixie; mount_trixie; daemonize "$LOGDIR/docknet-dockerd-trixie.log" chroot "$TRIXIE" dockerd ;;
+    trixie)
+      prepare_trixie
+      mount_trixie
+      mkdir -p "$TRIXIE/.oldroot"
+      daemonize "$LOGDIR/docknet-dockerd-trixie.log" unshare --mount sh -c "cd '$TRIXIE' && pivot_root . .oldroot && exec /usr/sbin/dockerd"
+      ;;
   esac
   wait_for_engine "$1"
 }
