@@ -1,5 +1,6 @@
 import { fail, pass, type CheckSpec, type Grader, type Outcome } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
+import { networkExists } from '../src/engine/common-checks.js';
 import { configuredAliases } from '../src/docker/aliases.js';
 import { containerName, endpointOn, isRunning, type ContainerDetails, type Endpoint, type NetworkDetails } from '../src/docker/host.js';
 
@@ -149,17 +150,7 @@ function sortedUnique(addresses: string[]): string[] {
 export const aliasDns: Grader<GradingContext> = {
   id: 'alias-dns',
   checks: [
-    {
-      id: 'network-exists',
-      async run(ctx) {
-        if (await ctx.host.network(NETWORK)) return pass(`network ${NETWORK} exists`);
-        return fail(`there is no network named ${NETWORK}`, {
-          expected: `a user-defined network named ${NETWORK}`,
-          actual: 'no such network',
-          hint: `docker network create ${NETWORK}`,
-        });
-      },
-    },
+    networkExists(NETWORK, () => `docker network create ${NETWORK}`, `a user-defined network named ${NETWORK}`),
     aliasConfigured('web'),
     aliasConfigured('api', 'web'),
     aliasResolves('web'),

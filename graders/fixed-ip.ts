@@ -1,5 +1,6 @@
 import { fail, pass, type CheckSpec, type Grader, type Outcome } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
+import { networkExists } from '../src/engine/common-checks.js';
 import { containerName, endpointOn, isRunning, type ContainerDetails, type Endpoint, type NetworkDetails } from '../src/docker/host.js';
 import { ipv4Configs, networksOverlapping, sameIPv4Cidr, type IpamConfig } from '../src/docker/subnets.js';
 
@@ -109,17 +110,7 @@ function poolValue(
 export const fixedIp: Grader<GradingContext> = {
   id: 'fixed-ip',
   checks: [
-    {
-      id: 'network-exists',
-      async run(ctx) {
-        if (await ctx.host.network(NETWORK)) return pass(`network ${NETWORK} exists`);
-        return fail(`there is no network named ${NETWORK}`, {
-          expected: `a network named ${NETWORK}`,
-          actual: 'no such network',
-          hint: await hintAfterOverlaps(ctx, CREATE),
-        });
-      },
-    },
+    networkExists(NETWORK, (ctx) => hintAfterOverlaps(ctx, CREATE)),
     {
       id: 'network-driver',
       needs: ['network-exists'],

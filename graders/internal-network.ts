@@ -1,5 +1,6 @@
 import { fail, pass, type CheckSpec, type Grader, type Outcome } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
+import { networkExists } from '../src/engine/common-checks.js';
 import { endpointOn, isRunning, type ContainerDetails, type NetworkDetails } from '../src/docker/host.js';
 
 const NETWORK = 'secure-network';
@@ -130,17 +131,7 @@ function isolated(name: string): CheckSpec<GradingContext> {
 export const internalNetwork: Grader<GradingContext> = {
   id: 'internal-network',
   checks: [
-    {
-      id: 'network-exists',
-      async run(ctx) {
-        if (await ctx.host.network(NETWORK)) return pass(`network ${NETWORK} exists`);
-        return fail(`there is no network named ${NETWORK}`, {
-          expected: `a network named ${NETWORK}`,
-          actual: 'no such network',
-          hint: `docker network create --internal ${NETWORK}`,
-        });
-      },
-    },
+    networkExists(NETWORK, () => `docker network create --internal ${NETWORK}`),
     {
       id: 'network-driver',
       needs: ['network-exists'],
