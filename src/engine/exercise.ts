@@ -14,7 +14,7 @@ interface ExerciseMetadata {
   checks: Record<string, { title: Localized; points: number }>;
 }
 
-export function readMetadata(id: string): ExerciseMetadata {
+function readMetadata(id: string): ExerciseMetadata {
   return parse(readFileSync(join(exercisesDir, id, 'exercise.yaml'), 'utf8')) as ExerciseMetadata;
 }
 
