@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/src/cli.js';
+// Node's deprecation notices speak to developers, not to people grading labs
+// (docker-modem's ssh:// transport triggers DEP0170 on every request).
+process.noDeprecation = true;
+await import('../dist/src/cli.js');

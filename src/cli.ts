@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
+import { gradeCommand } from './commands/grade.js';
 import { listCommand } from './commands/list.js';
 import { probeCommand } from './commands/probe.js';
 import type { Lang } from './engine/exercise.js';
@@ -55,6 +56,37 @@ async function main(): Promise<void> {
           }),
         ),
     )
+    .command(
+      'grade [exercises..]',
+      "grade a class: every student's engine in a roster, into one directory of reports and a gradebook",
+      (y) =>
+        y
+          .positional('exercises', { type: 'string', array: true, default: [] as string[] })
+          .option('roster', { type: 'string', demandOption: true, describe: 'CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)' })
+          .option('out', { type: 'string', default: 'reports/class', describe: 'directory for the gradebook, summary and per-student reports' })
+          .option('concurrency', { type: 'number', default: 8, describe: 'students graded at the same time' })
+          .option('student-timeout', { type: 'number', default: 180, describe: "seconds one student's grading may take in all" })
+          .option('resume', { type: 'boolean', default: false, describe: 'grade only students whose result in --out is missing or not fully graded' })
+          .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' })
+          .check((argv) => {
+            if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1)) throw new Error('--concurrency must be a whole number of at least 1');
+            return true;
+          }),
+      async (argv) =>
+        finish(
+          await gradeCommand({
+            roster: argv.roster,
+            exercises: argv.exercises,
+            out: argv.out,
+            concurrency: argv.concurrency,
+            studentTimeoutMs: argv['student-timeout'] * 1000,
+            resume: argv.resume,
+            lang: argv.lang,
+            apiTimeoutMs: argv['api-timeout'] * 1000,
+            checkTimeoutMs: argv['check-timeout'] * 1000,
+          }),
+        ),
+    )
     .command('list', 'list the exercises', {}, (argv) => finish(listCommand(argv.lang as Lang)))
     .command('probe <action> [file]', 'make the probe image: build it, or save/load it as a tarball for air-gapped rooms', (y) =>
       y
@@ -69,7 +101,7 @@ async function main(): Promise<void> {
       async (argv) =>
         finish(await probeCommand({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, apiTimeoutMs: argv['api-timeout'] * 1000 })),
     )
-    .demandCommand(1, 'name a command: check, list or probe')
+    .demandCommand(1, 'name a command: check, grade, list or probe')
     .strict()
     .help()
     .fail((message, err) => {

@@ -1,31 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget } from '../docker/client.js';
-import { HostView } from '../docker/host.js';
-import { openHostFirewall } from '../docker/host-firewall.js';
-import { reapLeftovers } from '../docker/labels.js';
-import { ProbeSession } from '../docker/probe.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
-import { allPassed, type GradingReport } from '../engine/check.js';
-import type { GradingContext } from '../engine/context.js';
+import { allPassed } from '../engine/check.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
-import { gradeExercise } from '../engine/runner.js';
-import { packageVersion } from '../paths.js';
+import { gradeEngine, type GradingOptions } from '../grading.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { selectGraders } from './select.js';
 
-export interface CheckArgs {
+export interface CheckArgs extends GradingOptions {
   exercises: string[];
   host?: string;
   json?: string;
   junit: string;
   lang: Lang;
-  /** bound on each Engine API call and probe command, in ms */
-  apiTimeoutMs: number;
-  /** bound on each check, in ms */
-  checkTimeoutMs: number;
 }
 
 /** Grades the engine and writes the reports; returns the exit code (0 all passed, 1 otherwise). */
@@ -33,44 +22,25 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
   const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
   const built = await ensureProbeImage(engine.docker, engine.info.arch);
-  if (built !== 'present') process.stderr.write(`docknet: built the probe image (from ${built === 'busybox' ? "this machine's static busybox" : 'the registry'})\n`);
-  await reapLeftovers(engine.docker, args.apiTimeoutMs);
+  if (built !== 'present') process.stderr.write(`docknet: built the probe image (${describeSource(built)})\n`);
 
-  const startedAt = new Date();
-  const probes = new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: args.apiTimeoutMs });
   // On Ctrl-C the probes go first; no report is written for a run that did not finish.
+  let closeProbes = async () => {};
   let interrupted: Promise<never> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted ??= (async () => {
       process.stderr.write(`\ndocknet: ${signal}: removing the grader's probes\n`);
-      await probes.close();
+      await closeProbes();
       process.exit(signal === 'SIGINT' ? 130 : 143);
     })();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-
-  let report: GradingReport;
+  let report;
   try {
-    const ctx: GradingContext = {
-      host: new HostView(engine.docker, args.apiTimeoutMs),
-      probes,
-      engine: engine.info,
-      firewall: openHostFirewall(engine.target, probes, { timeoutMs: args.apiTimeoutMs }),
-    };
-    const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: args.checkTimeoutMs })));
-    report = {
-      tool: { name: 'docknet', version: packageVersion },
-      host: engine.target.label,
-      engine: engine.info,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      score: results.reduce((s, r) => s + r.score, 0),
-      maxScore: results.reduce((s, r) => s + r.maxScore, 0),
-      exercises: results,
-    };
+    report = await gradeEngine(engine, exercises, args, (close) => (closeProbes = close));
   } finally {
-    await probes.close();
+    engine.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -79,4 +49,15 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   await Promise.all([args.json && atomicWrite(args.json, renderJson(report)), atomicWrite(args.junit, renderJunit(report))]);
   process.stdout.write(renderConsole(report));
   return allPassed(report) ? 0 : 1;
+}
+
+export function describeSource(source: string): string {
+  switch (source) {
+    case 'busybox':
+      return "from this machine's static busybox";
+    case 'local-engine':
+      return "copied from this machine's engine";
+    default:
+      return 'from the registry';
+  }
 }

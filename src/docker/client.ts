@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import type { ConnectConfig } from 'ssh2';
+import { SshAgent } from './ssh-agent.js';
 import { UsageError, TimeoutError, errorMessage, withTimeout } from '../errors.js';
 import type { EngineInfo } from '../engine/check.js';
 
@@ -8,13 +10,35 @@ export interface EngineTarget {
   /** where the engine is, safe to print: never holds credentials */
   label: string;
   options: Docker.DockerOptions;
+  /** for ssh://: carries every API request */
+  sshAgent?: SshAgent;
 }
 
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
+/** How to prove who we are to an engine; files are read when the target is made. */
+export interface Credentials {
+  /** a directory holding ca.pem, cert.pem and key.pem, as DOCKER_CERT_PATH does */
+  tlsDir?: string;
+  /** an SSH private key file */
+  identity?: string;
+}
+
+// docker-modem fills unset options from DOCKER_HOST and DOCKER_CERT_PATH: every
+// target names them all, so an address from a roster is never redirected by the environment.
+const UNSET: Docker.DockerOptions = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, username: undefined };
+
 /** Reads an engine address the way the docker CLI does: `--host`, else DOCKER_HOST, else the local socket. */
 export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv = process.env): EngineTarget {
-  const address = host ?? env.DOCKER_HOST ?? `unix://${DEFAULT_SOCKET}`;
+  const tls = env.DOCKER_TLS_VERIFY === '1' || env.DOCKER_TLS === '1';
+  return targetFor(host ?? env.DOCKER_HOST ?? `unix://${DEFAULT_SOCKET}`, {
+    ...(tls && { tlsDir: env.DOCKER_CERT_PATH ?? join(env.HOME ?? '', '.docker') }),
+    ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }),
+  });
+}
+
+/** An engine address with its own credentials (a roster entry): TLS over tcp:// exactly when a TLS directory is given. */
+export function targetFor(address: string, credentials: Credentials & { sshAgent?: string } = {}): EngineTarget {
   let url: URL;
   try {
     url = new URL(address);
@@ -23,34 +47,41 @@ export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv =
   }
   switch (url.protocol) {
     case 'unix:':
-      return { label: `unix://${url.pathname}`, options: { socketPath: url.pathname } };
+      return { label: `unix://${url.pathname}`, options: { ...UNSET, socketPath: url.pathname } };
     case 'tcp:': {
-      const tls = env.DOCKER_TLS_VERIFY === '1' || env.DOCKER_TLS === '1';
+      const tls = credentials.tlsDir !== undefined;
       const port = Number(url.port || (tls ? 2376 : 2375));
-      const options: Docker.DockerOptions = { host: url.hostname, port, protocol: tls ? 'https' : 'http' };
-      if (tls) {
-        const certs = env.DOCKER_CERT_PATH ?? join(env.HOME ?? '', '.docker');
+      const options: Docker.DockerOptions = { ...UNSET, host: url.hostname, port, protocol: tls ? 'https' : 'http' };
+      if (credentials.tlsDir !== undefined) {
+        const dir = credentials.tlsDir;
         try {
-          options.ca = readFileSync(join(certs, 'ca.pem'));
-          options.cert = readFileSync(join(certs, 'cert.pem'));
-          options.key = readFileSync(join(certs, 'key.pem'));
+          options.ca = readFileSync(join(dir, 'ca.pem'));
+          options.cert = readFileSync(join(dir, 'cert.pem'));
+          options.key = readFileSync(join(dir, 'key.pem'));
         } catch (err) {
-          throw new UsageError(`cannot read the TLS certificates in ${certs}: ${errorMessage(err)}`);
+          throw new UsageError(`cannot read the TLS certificates in ${dir}: ${errorMessage(err)}`);
         }
       }
       return { label: `${tls ? 'tcp+tls' : 'tcp'}://${url.hostname}:${port}`, options };
     }
-    case 'ssh:':
+    case 'ssh:': {
+      const config: ConnectConfig = { host: url.hostname, port: Number(url.port || 22) };
+      if (url.username) config.username = decodeURIComponent(url.username);
+      if (credentials.sshAgent) config.agent = credentials.sshAgent;
+      if (credentials.identity !== undefined) {
+        try {
+          config.privateKey = readFileSync(credentials.identity);
+        } catch (err) {
+          throw new UsageError(`cannot read the SSH identity ${credentials.identity}: ${errorMessage(err)}`);
+        }
+      }
       return {
         label: `ssh://${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.hostname}${url.port ? `:${url.port}` : ''}`,
-        options: {
-          protocol: 'ssh',
-          host: url.hostname,
-          port: Number(url.port || 22),
-          ...(url.username && { username: decodeURIComponent(url.username) }),
-          ...(env.SSH_AUTH_SOCK && { sshOptions: { agent: env.SSH_AUTH_SOCK } }),
-        },
+        // plain HTTP to a placeholder host: every connection is a channel on one SSH connection
+        options: { ...UNSET, protocol: 'http', host: 'docker' },
+        sshAgent: new SshAgent(config),
       };
+    }
     default:
       throw new UsageError(`unsupported engine address "${url.protocol}//…": use unix://, tcp:// or ssh://`);
   }
@@ -60,15 +91,20 @@ export interface Engine {
   docker: Docker;
   target: EngineTarget;
   info: EngineInfo;
+  /** ends what the transport keeps open (an SSH connection) */
+  close(): void;
 }
 
 /** Opens the engine and reads its version; any failure is a one-line UsageError. */
 export async function connect(target: EngineTarget, timeoutMs: number): Promise<Engine> {
-  const docker = new Docker(target.options);
+  // docker-modem hands `agent` to http.request; its typings do not list it
+  const docker = new Docker({ ...target.options, ...(target.sshAgent && { agent: target.sshAgent }) } as Docker.DockerOptions);
+  const close = () => target.sshAgent?.destroy();
   try {
     const v = await withTimeout(docker.version(), timeoutMs, `the Docker engine at ${target.label}`);
-    return { docker, target, info: { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch } };
+    return { docker, target, info: { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch }, close };
   } catch (err) {
+    close();
     throw new UsageError(describeConnectError(err, target), { cause: err });
   }
 }

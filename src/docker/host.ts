@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { withTimeout } from '../errors.js';
+import { LABEL, OWNER } from './labels.js';
 
 export type ContainerDetails = Docker.ContainerInspectInfo;
 export type NetworkDetails = Docker.NetworkInspectInfo;
@@ -27,8 +28,13 @@ export class HostView {
     return value;
   }
 
+  /** The student's containers: never the grader's probes, this run's or another's (a class run grades many hosts at once). */
   containers(): Promise<Docker.ContainerInfo[]> {
-    return this.once('containers', () => this.docker.listContainers({ all: true }), 'listing containers');
+    return this.once(
+      'containers',
+      async () => (await this.docker.listContainers({ all: true })).filter((c) => c.Labels?.[LABEL.owner] !== OWNER),
+      'listing containers',
+    );
   }
 
   networks(): Promise<NetworkDetails[]> {
@@ -47,14 +53,18 @@ export class HostView {
 
   /** Running containers, inspected. */
   async runningContainers(): Promise<ContainerDetails[]> {
-    const running = (await this.containers()).filter((c) => c.State === 'running');
-    return Promise.all(running.map((c) => this.containerById(c.Id)));
+    return this.inspectAll((await this.containers()).filter((c) => c.State === 'running'));
   }
 
   /** Containers with an endpoint on this network, running or not (a stopped one keeps its endpoint's settings), inspected. */
   async containersOn(network: NetworkDetails): Promise<ContainerDetails[]> {
-    const attached = (await this.containers()).filter((c) => Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === network.Id));
-    return Promise.all(attached.map((c) => this.containerById(c.Id)));
+    return this.inspectAll((await this.containers()).filter((c) => Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === network.Id)));
+  }
+
+  /** One removed between the listing and its inspection is gone, not an error. */
+  private async inspectAll(listed: Docker.ContainerInfo[]): Promise<ContainerDetails[]> {
+    const inspected = await Promise.all(listed.map((c) => this.containerById(c.Id).catch(absentIfGone)));
+    return inspected.filter((c): c is ContainerDetails => c !== undefined);
   }
 
   async network(name: string): Promise<NetworkDetails | undefined> {
@@ -64,6 +74,11 @@ export class HostView {
   async networkById(id: string): Promise<NetworkDetails | undefined> {
     return (await this.networks()).find((n) => n.Id === id);
   }
+}
+
+function absentIfGone(err: unknown): undefined {
+  if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+  throw err;
 }
 
 export function containerName(c: ContainerDetails): string {

@@ -114,15 +114,38 @@ export async function saveImageFile(docker: Docker, file: string, ref = PROBE_IM
   await atomicWriteStream(file, image as Readable);
 }
 
-export type ProbeImageSource = 'present' | 'busybox' | 'registry';
+/** The architecture of the engine's probe image, or undefined when it has none (or cannot say). */
+async function imageArch(docker: Docker): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(PROBE_IMAGE).inspect()).Architecture;
+  } catch {
+    return undefined;
+  }
+}
 
-/** Makes sure the probe image exists, building it the cheapest way this machine allows. */
-export async function ensureProbeImage(docker: Docker, engineArch: string | undefined): Promise<ProbeImageSource> {
+export type ProbeImageSource = 'present' | 'busybox' | 'local-engine' | 'registry';
+
+/** Copies the image from one engine to another through both Engine APIs: a remote engine gets it with no registry. */
+export async function copyImage(from: Docker, to: Docker, ref = PROBE_IMAGE): Promise<void> {
+  const stream = await to.loadImage((await from.getImage(ref).get()) as unknown as string);
+  await followProgress(to, stream as Readable);
+}
+
+/**
+ * Makes sure the probe image exists, building it the cheapest way this machine
+ * allows: from a static busybox here, else copied from `localEngine` (the engine
+ * this machine uses) when that one has it, else from the registry.
+ */
+export async function ensureProbeImage(docker: Docker, engineArch: string | undefined, localEngine?: Docker): Promise<ProbeImageSource> {
   if (await hasImage(docker, PROBE_IMAGE)) return 'present';
   const busybox = findStaticBusybox(engineArch);
   if (busybox) {
     await buildFromBusybox(docker, busybox);
     return 'busybox';
+  }
+  if (localEngine && localEngine !== docker && (await imageArch(localEngine)) === engineArch) {
+    await copyImage(localEngine, docker);
+    return 'local-engine';
   }
   try {
     await buildFromRegistry(docker);

@@ -54,7 +54,26 @@ export function renderJunit(report: GradingReport): string {
       }
     }
   }
-  // junit-report-builder also counts `skipped` on <testsuites>, which the JUnit 10
-  // (Surefire) schema does not allow there; each <testsuite> keeps its own count.
+  return build(builder);
+}
+
+// junit-report-builder also counts `skipped` on <testsuites>, which the JUnit 10
+// (Surefire) schema does not allow there; each <testsuite> keeps its own count.
+function build(builder: Builder): string {
   return builder.build().replace(/^(<testsuites\b[^>]*?) skipped="\d+"/m, '$1');
+}
+
+/** A host that could not be graded at all: one errored testcase, so a CI view shows an error rather than nothing. */
+export function renderJunitNotGraded(host: string, message: string, at: Date): string {
+  const builder = junit.newBuilder().name('docknet');
+  builder
+    .testSuite()
+    .name('docknet')
+    .timestamp(at)
+    .property('host', host)
+    .testCase()
+    .className('docknet.engine')
+    .name(`engine: grading the Docker engine at ${host}`)
+    .error(message, 'error');
+  return build(builder);
 }

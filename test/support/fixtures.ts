@@ -104,3 +104,8 @@ export async function removeFixture(fixture: Fixture): Promise<void> {
   for (const n of networks) await docker.getNetwork(n.Id).remove();
   if (fixture.teardown) await execa('sh', ['-eu', '-c', fixture.teardown]);
 }
+
+/** The score a fixture's state earns: full points but for the checks it declares not passing. */
+export function expectedScore(exercise: { checks: { id: string; points: number }[] }, fixture: Fixture): number {
+  return exercise.checks.reduce((sum, c) => sum + (fixture.expect[c.id] ? 0 : c.points), 0);
+}

@@ -1,0 +1,32 @@
+import type { GradingReport } from '../engine/check.js';
+import type { Student } from './roster.js';
+
+/**
+ * How one student's grading ended. `graded`: every check decided; `graded-with-errors`:
+ * a report exists but some checks could not be decided (the score may be too low);
+ * `error`: no report (unreachable engine, bad credentials, time limit, crash).
+ */
+export type StudentStatus = 'graded' | 'graded-with-errors' | 'error';
+
+/** What a class run keeps per student, in students/<slug>/result.json. */
+export interface StudentResult {
+  student: Pick<Student, 'id' | 'name' | 'where'>;
+  status: StudentStatus;
+  report?: GradingReport;
+  /** why there is no report */
+  error?: string;
+  /** the exercises asked for, with their maximum scores: known even when the engine was not */
+  exercises: { id: string; title: string; maxScore: number }[];
+  startedAt: string;
+  durationMs: number;
+  finishedAt: string;
+}
+
+export function statusOf(report: GradingReport): StudentStatus {
+  return report.exercises.some((e) => e.checks.some((c) => c.status === 'error')) ? 'graded-with-errors' : 'graded';
+}
+
+/** A student a re-run must take again: not graded, or graded with checks that could not be decided. */
+export function needsRegrading(result: StudentResult | undefined): boolean {
+  return result === undefined || result.status !== 'graded';
+}

@@ -1,0 +1,171 @@
+import { readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pLimit from 'p-limit';
+import { atomicWrite } from '../atomic-file.js';
+import { renderGradebook, renderSummary, summarize, type ExerciseColumn } from '../class/gradebook.js';
+import { Progress } from '../class/progress.js';
+import { needsRegrading, statusOf, type StudentResult } from '../class/results.js';
+import { readRoster, type Student } from '../class/roster.js';
+import { connect, resolveTarget, targetFor, type Engine } from '../docker/client.js';
+import { ensureProbeImage } from '../docker/probe-image.js';
+import type { GradingContext } from '../engine/context.js';
+import { loadExercise, type Lang } from '../engine/exercise.js';
+import type { Exercise } from '../engine/runner.js';
+import { UsageError, errorMessage, withTimeout } from '../errors.js';
+import { gradeEngine, type GradingOptions } from '../grading.js';
+import { renderGradescope } from '../report/gradescope.js';
+import { renderJunit, renderJunitNotGraded } from '../report/junit.js';
+import { selectGraders } from './select.js';
+
+export interface GradeArgs extends GradingOptions {
+  roster: string;
+  exercises: string[];
+  out: string;
+  concurrency: number;
+  /** bound on one student's whole grading, in ms */
+  studentTimeoutMs: number;
+  /** take only students whose result in `out` is missing or not fully graded */
+  resume: boolean;
+  lang: Lang;
+}
+
+const studentDir = (out: string, student: Student) => join(out, 'students', student.slug);
+
+/**
+ * Grades every student's engine in the roster, a bounded number at a time. A
+ * student's failure (unreachable, bad credentials, hung, crashed) is that
+ * student's error row; the run goes on. Files are written as students finish,
+ * so an interrupted run keeps them and `--resume` takes only what is missing.
+ */
+export async function gradeCommand(args: GradeArgs): Promise<number> {
+  const roster = readRoster(args.roster);
+  const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
+  const columns: ExerciseColumn[] = exercises.map((e) => ({ id: e.id, maxScore: e.checks.reduce((s, c) => s + c.points, 0) }));
+  try {
+    await mkdir(join(args.out, 'students'), { recursive: true });
+  } catch (err) {
+    throw new UsageError(`cannot write to ${args.out}: ${errorMessage(err)}`);
+  }
+
+  const results = new Map<string, StudentResult>();
+  if (args.resume) {
+    for (const student of roster) {
+      const previous = await readPrevious(args.out, student);
+      if (previous && sameExercises(previous, columns) && !needsRegrading(previous)) results.set(student.id, previous);
+    }
+  }
+  const todo = roster.filter((s) => !results.has(s.id));
+  const progress = new Progress(todo.length);
+  if (args.resume) progress.note(`${roster.length - todo.length} of ${roster.length} students already graded in ${args.out}; grading the other ${todo.length}`);
+  else progress.note(`grading ${todo.length} student${todo.length === 1 ? '' : 's'}, ${Math.min(args.concurrency, todo.length)} at a time`);
+
+  // The engine this machine uses can hand the probe image to remote engines that lack it.
+  const localEngine = new Docker(resolveTarget(undefined).options);
+  const inFlight = new Set<() => Promise<void>>();
+  const limit = pLimit(args.concurrency);
+  let interrupted: NodeJS.Signals | undefined;
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = signal;
+    limit.clearQueue();
+    progress.note(`${signal}: stopping; removing the probes on the hosts being graded`);
+    stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const grading = Promise.all(
+    todo.map((student) =>
+      limit(async () => {
+        if (interrupted) return;
+        progress.begin(student);
+        const result = await gradeStudent(student, exercises, columns, args, localEngine, inFlight);
+        if (interrupted) return; // cut short by the interruption: not a result
+        await writeStudentFiles(args.out, student, result);
+        results.set(student.id, result);
+        progress.finish(result);
+      }),
+    ),
+  );
+  try {
+    await Promise.race([grading, stopped]);
+    if (interrupted) await Promise.all([...inFlight].map((close) => close()));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.end();
+  }
+
+  const summary = summarize(columns, roster, results);
+  await Promise.all([
+    atomicWrite(join(args.out, 'gradebook.csv'), renderGradebook(columns, roster, results)),
+    atomicWrite(join(args.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
+  ]);
+  process.stdout.write(`\n${renderSummary(summary)}gradebook: ${join(args.out, 'gradebook.csv')}\n`);
+  // Checks cut short may still be waiting on their hosts; their probes are gone, so nothing is left to wait for.
+  if (interrupted) process.exit(interrupted === 'SIGINT' ? 130 : 143);
+  return roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1;
+}
+
+async function gradeStudent(
+  student: Student,
+  exercises: Exercise<GradingContext>[],
+  columns: ExerciseColumn[],
+  args: GradeArgs,
+  localEngine: Docker,
+  inFlight: Set<() => Promise<void>>,
+): Promise<StudentResult> {
+  const t0 = Date.now();
+  let closeProbes = async () => {};
+  const close = () => closeProbes();
+  inFlight.add(close);
+  let engine: Engine | undefined;
+  const work = (async () => {
+    engine = await connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs);
+    await ensureProbeImage(engine.docker, engine.info.arch, localEngine);
+    return gradeEngine(engine, exercises, args, (c) => (closeProbes = c));
+  })();
+  // Past the time limit it may still settle; nobody waits for it then, but its connection must not outlive it.
+  work.catch(() => {}).finally(() => engine?.close());
+  const base = {
+    student: { id: student.id, name: student.name, where: student.where },
+    exercises: exercises.map((e, i) => ({ id: e.id, title: e.title, maxScore: columns[i].maxScore })),
+    startedAt: new Date(t0).toISOString(),
+  };
+  try {
+    const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
+    return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+  } catch (err) {
+    await close(); // a run past its time limit still has probes on the host
+    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+  } finally {
+    inFlight.delete(close);
+    engine?.close();
+  }
+}
+
+/** result.json goes last: it is what --resume trusts, so it exists only beside complete reports. */
+async function writeStudentFiles(out: string, student: Student, result: StudentResult): Promise<void> {
+  const dir = studentDir(out, student);
+  await Promise.all([
+    atomicWrite(join(dir, 'junit.xml'), result.report ? renderJunit(result.report) : renderJunitNotGraded(student.where, result.error ?? '', new Date(result.finishedAt))),
+    atomicWrite(join(dir, 'results.json'), renderGradescope(result)),
+  ]);
+  await atomicWrite(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function readPrevious(out: string, student: Student): Promise<StudentResult | undefined> {
+  try {
+    const result = JSON.parse(await readFile(join(studentDir(out, student), 'result.json'), 'utf8')) as StudentResult;
+    return result.student?.id === student.id ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameExercises(result: StudentResult, columns: ExerciseColumn[]): boolean {
+  return result.exercises.map((e) => e.id).join() === columns.map((c) => c.id).join();
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { Engine } from './docker/client.js';
+import { HostView } from './docker/host.js';
+import { openHostFirewall } from './docker/host-firewall.js';
+import { reapLeftovers } from './docker/labels.js';
+import { ProbeSession } from './docker/probe.js';
+import type { GradingReport } from './engine/check.js';
+import type { GradingContext } from './engine/context.js';
+import type { Exercise } from './engine/runner.js';
+import { gradeExercise } from './engine/runner.js';
+import { packageVersion } from './paths.js';
+
+export interface GradingOptions {
+  /** bound on each Engine API call and probe command, in ms */
+  apiTimeoutMs: number;
+  /** bound on each check, in ms */
+  checkTimeoutMs: number;
+}
+
+/**
+ * One grading run on one engine: reap what killed runs left, grade every exercise
+ * with one shared probe session, and remove the probes on every way out. The caller
+ * gets the session's `close` through `onSession` so a signal or a time limit can
+ * remove the probes while the run is still in flight.
+ */
+export async function gradeEngine(
+  engine: Engine,
+  exercises: Exercise<GradingContext>[],
+  options: GradingOptions,
+  onSession: (close: () => Promise<void>) => void = () => {},
+): Promise<GradingReport> {
+  await reapLeftovers(engine.docker, options.apiTimeoutMs);
+  const startedAt = new Date();
+  const probes = new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: options.apiTimeoutMs });
+  onSession(() => probes.close());
+  try {
+    const ctx: GradingContext = {
+      host: new HostView(engine.docker, options.apiTimeoutMs),
+      probes,
+      engine: engine.info,
+      firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs }),
+    };
+    const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs })));
+    return {
+      tool: { name: 'docknet', version: packageVersion },
+      host: engine.target.label,
+      engine: engine.info,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      score: results.reduce((s, r) => s + r.score, 0),
+      maxScore: results.reduce((s, r) => s + r.maxScore, 0),
+      exercises: results,
+    };
+  } finally {
+    await probes.close();
+  }
+}

@@ -1,0 +1,46 @@
+// Gradescope's autograder results format (results.json): one test per check.
+import type { CheckResult } from '../engine/check.js';
+import type { StudentResult } from '../class/results.js';
+
+interface GradescopeTest {
+  name: string;
+  score: number;
+  max_score: number;
+  status: 'passed' | 'failed';
+  output: string;
+}
+
+function output(check: CheckResult): string {
+  const lead = check.status === 'skipped' ? `skipped: ${check.message}` : check.status === 'error' ? `could not be checked (grader error): ${check.message}` : check.message;
+  return [lead, check.expected !== undefined && `expected: ${check.expected}`, check.actual !== undefined && `actual: ${check.actual}`, check.status !== 'passed' && check.hint !== undefined && `hint: ${check.hint}`]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Gradescope only knows passed and failed: a skip or a grader error is a failed test whose output says which. */
+export function renderGradescope(result: StudentResult): string {
+  const maxScore = result.exercises.reduce((s, e) => s + e.maxScore, 0);
+  const tests: GradescopeTest[] = (result.report?.exercises ?? []).flatMap((exercise) =>
+    exercise.checks.map((check) => ({
+      name: `${exercise.title}: ${check.title}`,
+      score: check.points,
+      max_score: check.maxPoints,
+      status: check.status === 'passed' ? 'passed' : 'failed',
+      output: output(check),
+    })),
+  );
+  const summary = result.report
+    ? `docknet graded Docker ${result.report.engine.version} at ${result.student.where}: ${result.report.score}/${result.report.maxScore}`
+    : `docknet could not grade ${result.student.where}: ${result.error}`;
+  return `${JSON.stringify(
+    {
+      score: result.report?.score ?? 0,
+      max_score: maxScore,
+      execution_time: Math.round(result.durationMs / 1000),
+      output: summary,
+      tests,
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,142 @@
+// Real remote transports on loopback, for class grading: the local dockerd also
+// listening on tcp://127.0.0.1 with TLS, and an sshd on 127.0.0.1 whose sessions
+// reach the engine with `docker system dial-stdio`, as a lab VM's would.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa, type ResultPromise } from 'execa';
+import { docker } from './engine.js';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+const openssl = (dir: string, ...args: string[]) => execa('openssl', args, { cwd: dir });
+
+/**
+ * A CA, a server certificate for 127.0.0.1, and two client directories in the
+ * DOCKER_CERT_PATH layout: `client` signed by the CA, `rogue` signed by a CA the
+ * server does not trust (it still trusts the real server, so only its own certificate is wrong).
+ */
+export async function makeCertificates(dir: string): Promise<{ server: string; client: string; rogue: string }> {
+  await mkdir(dir, { recursive: true });
+  const sign = async (name: string, ca: string, ext: string) => {
+    await openssl(dir, 'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
+    await writeFile(join(dir, `${name}.ext`), ext);
+    await openssl(dir, 'x509', '-req', '-days', '2', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-CAcreateserial', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+  };
+  for (const ca of ['ca', 'rogue-ca']) {
+    await openssl(dir, 'req', '-x509', '-new', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=docknet test ${ca}`, '-keyout', `${ca}-key.pem`, '-out', `${ca}.pem`);
+  }
+  await sign('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  await sign('client', 'ca', 'extendedKeyUsage=clientAuth\n');
+  await sign('rogue', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
+  for (const who of ['client', 'rogue']) {
+    const out = join(dir, who);
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'ca.pem'), await readFile(join(dir, 'ca.pem')));
+    await writeFile(join(out, 'cert.pem'), await readFile(join(dir, `${who}.pem`)));
+    await writeFile(join(out, 'key.pem'), await readFile(join(dir, `${who}-key.pem`)));
+  }
+  return { server: dir, client: join(dir, 'client'), rogue: join(dir, 'rogue') };
+}
+
+const DOCKERD_LOG = '/var/log/docknet-dockerd.log';
+
+async function dockerdPid(): Promise<number | undefined> {
+  const { stdout, exitCode } = await execa('pidof', ['dockerd'], { reject: false });
+  return exitCode === 0 ? Number(stdout.trim().split(/\s+/)[0]) : undefined;
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, seconds: number): Promise<void> {
+  for (let i = 0; i < seconds * 5; i++) {
+    if (await ready()) return;
+    await sleep(200);
+  }
+  throw new Error(`${what} did not happen within ${seconds} s`);
+}
+
+/**
+ * Restarts this machine's dockerd with `args` added. Only a dockerd started the way
+ * scripts/setup.sh starts it (plain `dockerd`, or one this function started) is
+ * touched, and never while containers run: a restart would stop someone's lab.
+ */
+export async function restartDockerd(args: string[]): Promise<void> {
+  const pid = await dockerdPid();
+  if (pid === undefined) throw new Error('no dockerd runs on this machine');
+  const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+  const ours = cmdline[0] === 'dockerd' && (cmdline.length === 1 || cmdline.includes('--tlsverify'));
+  if (!ours) {
+    throw new Error(`the running dockerd (${cmdline.join(' ')}) was not started by scripts/setup.sh; these tests will not restart it`);
+  }
+  const running = await docker.listContainers();
+  if (running.length > 0) throw new Error(`${running.length} containers are running; restarting dockerd would stop them, so these tests refuse`);
+  process.kill(pid, 'SIGTERM');
+  await waitFor('dockerd stopping', async () => (await dockerdPid()) === undefined, 30);
+  await execa('sh', ['-c', `setsid dockerd ${args.map((a) => `'${a}'`).join(' ')} </dev/null >>${DOCKERD_LOG} 2>&1 3>&- &`]);
+  await waitFor('dockerd answering', () => docker.ping().then(() => true, () => false), 60);
+}
+
+export interface Sshd {
+  port: number;
+  /** the client's private key file */
+  identity: string;
+  stop(): Promise<void>;
+}
+
+/** An sshd on 127.0.0.1 with its own host key and config, admitting root with a throwaway key only. */
+export async function startSshd(dir: string): Promise<Sshd> {
+  await mkdir(dir, { recursive: true });
+  await mkdir('/run/sshd', { recursive: true }); // its privilege-separation directory
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'docknet-test', '-f', join(dir, 'id_ed25519')]);
+  await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'id_ed25519.pub')));
+  const port = await freePort();
+  await writeFile(
+    join(dir, 'sshd_config'),
+    [
+      `ListenAddress 127.0.0.1:${port}`,
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'PidFile none',
+      '',
+    ].join('\n'),
+  );
+  const sshd: ResultPromise = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitFor(
+    'sshd listening',
+    async () => {
+      if (sshd.exitCode !== null && sshd.exitCode !== undefined) throw new Error(`sshd exited: ${(await sshd).stderr}`);
+      return accepts(port);
+    },
+    10,
+  );
+  return {
+    port,
+    identity: join(dir, 'id_ed25519'),
+    stop: async () => {
+      sshd.kill('SIGTERM');
+      await sshd;
+    },
+  };
+}
