@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(docker.io iptables busybox-static libxml2-utils)
+# libxml2-utils, openssl and openssh-server only for the tests (schema checks, TLS and ssh:// engines on loopback)
+packages=(docker.io iptables busybox-static libxml2-utils openssl openssh-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -111,4 +111,6 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
-main().catch(die);
+// Exit once the command is done: a request to a hung engine, abandoned at a time
+// limit, must not hold the process open.
+main().then(() => process.exit(), die);

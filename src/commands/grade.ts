@@ -119,14 +119,22 @@ async function gradeStudent(
   inFlight: Set<() => Promise<void>>,
 ): Promise<StudentResult> {
   const t0 = Date.now();
-  let closeProbes = async () => {};
-  const close = () => closeProbes();
+  // Closing may come before the run has probes (still connecting): a session opened after that is closed at once.
+  let cancelled = false;
+  let closeProbes: (() => Promise<void>) | undefined;
+  const close = async () => {
+    cancelled = true;
+    await closeProbes?.();
+  };
   inFlight.add(close);
   let engine: Engine | undefined;
   const work = (async () => {
     engine = await connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs);
     await ensureProbeImage(engine.docker, engine.info.arch, localEngine);
-    return gradeEngine(engine, exercises, args, (c) => (closeProbes = c));
+    return gradeEngine(engine, exercises, args, (c) => {
+      closeProbes = c;
+      if (cancelled) void c();
+    });
   })();
   // Past the time limit it may still settle; nobody waits for it then, but its connection must not outlive it.
   work.catch(() => {}).finally(() => engine?.close());

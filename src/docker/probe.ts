@@ -95,6 +95,7 @@ export class ProbeSession {
   private readonly owned = new Set<Promise<Docker.Container | undefined>>();
   private readonly memo = new Map<string, Promise<unknown>>();
   private closed = false;
+  private closing?: Promise<void>;
   private readonly image: string;
 
   constructor(
@@ -228,14 +229,19 @@ export class ProbeSession {
     return output;
   }
 
-  /** Removes everything this run created; safe to call more than once and from a signal handler. */
-  async close(): Promise<void> {
+  /**
+   * Removes everything this run created. Safe from a signal handler: every caller,
+   * the second too, waits for the same removal to finish.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    const containers = await Promise.all(this.owned);
-    this.owned.clear();
-    await Promise.all(
-      containers.map((c) => c && withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(ignoreGone)),
-    );
+    this.closing ??= (async () => {
+      const containers = await Promise.all(this.owned);
+      await Promise.all(
+        containers.map((c) => c && withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(ignoreGone)),
+      );
+    })();
+    return this.closing;
   }
 }
 

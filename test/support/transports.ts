@@ -88,6 +88,8 @@ export async function restartDockerd(args: string[]): Promise<void> {
   if (running.length > 0) throw new Error(`${running.length} containers are running; restarting dockerd would stop them, so these tests refuse`);
   process.kill(pid, 'SIGTERM');
   await waitFor('dockerd stopping', async () => (await dockerdPid()) === undefined, 30);
+  // the containerd a dockerd started for itself goes with it; a new dockerd would collide with it
+  await waitFor('its containerd stopping', async () => (await execa('pgrep', ['-f', 'containerd --config /var/run/docker/containerd'], { reject: false })).exitCode !== 0, 10);
   await execa('sh', ['-c', `setsid dockerd ${args.map((a) => `'${a}'`).join(' ')} </dev/null >>${DOCKERD_LOG} 2>&1 3>&- &`]);
   await waitFor('dockerd answering', () => docker.ping().then(() => true, () => false), 60);
 }

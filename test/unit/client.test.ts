@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { resolveTarget } from '../../src/docker/client.js';
+import { resolveTarget, targetFor } from '../../src/docker/client.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('engine address', () => {
   it('defaults to the local socket', () => {
-    expect(resolveTarget(undefined, {})).to.deep.equal({ label: 'unix:///var/run/docker.sock', options: { socketPath: '/var/run/docker.sock' } });
+    const target = resolveTarget(undefined, {});
+    expect(target.label).to.equal('unix:///var/run/docker.sock');
+    expect(target.options).to.include({ socketPath: '/var/run/docker.sock', host: undefined });
   });
 
   it('prefers --host over DOCKER_HOST', () => {
@@ -20,7 +22,21 @@ describe('engine address', () => {
   it('reads ssh:// and never shows a password in its label', () => {
     const target = resolveTarget('ssh://student:secret@lab-07:2222', {});
     expect(target.label).to.equal('ssh://student@lab-07:2222');
-    expect(target.options).to.deep.include({ protocol: 'ssh', host: 'lab-07', port: 2222, username: 'student' });
+    expect(target.sshAgent, 'requests go over one SSH connection').to.not.equal(undefined);
+  });
+
+  it('names every option itself, so DOCKER_HOST cannot redirect a roster entry', () => {
+    const target = targetFor('unix:///run/lab.sock', {});
+    for (const key of ['host', 'port', 'protocol', 'ca', 'cert', 'key']) expect(target.options).to.have.property(key, undefined);
+  });
+
+  it('speaks TLS to tcp:// exactly when a TLS directory is given', () => {
+    expect(targetFor('tcp://lab:2376', {}).options.protocol).to.equal('http');
+    expect(() => targetFor('tcp://lab', { tlsDir: '/nonexistent' })).to.throw(UsageError, /TLS certificates in \/nonexistent/);
+  });
+
+  it('names an SSH identity it cannot read as a usage error', () => {
+    expect(() => targetFor('ssh://u@lab', { identity: '/nonexistent/key' })).to.throw(UsageError, /SSH identity \/nonexistent\/key/);
   });
 
   it('names TLS material it cannot read as a usage error', () => {
