@@ -2,6 +2,7 @@ import { fail, pass, type CheckSpec, type Grader, type Outcome } from '../src/en
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
 import { endpointOn, isRunning, type ContainerDetails, type NetworkDetails } from '../src/docker/host.js';
+import type { Probe, Sentinel } from '../src/docker/probe.js';
 
 const NETWORK = 'secure-network';
 const APP = 'secure-app';
@@ -101,6 +102,17 @@ function onlyInternal(name: string): CheckSpec<GradingContext> {
   };
 }
 
+// The sentinel is on this host and answers in milliseconds; a DROP answers nothing,
+// so a short deadline decides, as long as the control shows the host is responsive.
+const QUICK_DEADLINE_S = 0.2;
+const PATIENT_DEADLINE_S = 2;
+
+/** Inside and control at once; the control's answer time says whether the deadline was fair. */
+async function reachSentinel(inside: Probe, control: Probe, sentinel: Sentinel, deadlineS: number): Promise<[boolean, { elapsedS: number } | undefined]> {
+  const [fromInside, fromControl] = await Promise.all([inside.reaches(sentinel, deadlineS), control.reaches(sentinel, deadlineS)]);
+  return [fromInside.reached, fromControl.reached ? fromControl : undefined];
+}
+
 /** Reachability of the grader's sentinel, which stands for everything outside secure-network. */
 function isolated(name: string): CheckSpec<GradingContext> {
   return {
@@ -109,9 +121,12 @@ function isolated(name: string): CheckSpec<GradingContext> {
     timeoutMs: 20_000,
     async run(ctx) {
       const container = await runningContainer(ctx, name);
-      const sentinel = await ctx.probes.sentinel();
-      const [inside, control] = await Promise.all([ctx.probes.join(container.Id), ctx.probes.attach('bridge')]);
-      const [reached, controlReached] = await Promise.all([inside.reaches(sentinel), control.reaches(sentinel)]);
+      const [sentinel, inside, control] = await Promise.all([ctx.probes.sentinel(), ctx.probes.join(container.Id), ctx.probes.attach('bridge')]);
+      let [reached, controlReached] = await reachSentinel(inside, control, sentinel, QUICK_DEADLINE_S);
+      if (!reached && (!controlReached || controlReached.elapsedS > QUICK_DEADLINE_S / 3)) {
+        // The control was slow or silent (a loaded host?): a quick "no answer" proves too little, so ask again with time to spare.
+        [reached, controlReached] = await reachSentinel(inside, control, sentinel, PATIENT_DEADLINE_S);
+      }
       // Without a positive control, "unreachable" could mean a broken sentinel rather than isolation.
       if (!controlReached) {
         throw new Error(`cannot judge isolation: the sentinel at ${sentinel.address}:${sentinel.port} is unreachable even from the default bridge network (a host firewall or DOCKER-USER rule may block forwarded traffic)`);
@@ -130,6 +145,11 @@ function isolated(name: string): CheckSpec<GradingContext> {
 
 export const internalNetwork: Grader<GradingContext> = {
   id: 'internal-network',
+  // The isolation checks need the sentinel and the control probe whatever the student's containers are.
+  warmUp(ctx) {
+    ctx.probes.sentinel().catch(() => {});
+    ctx.probes.attach('bridge').catch(() => {});
+  },
   checks: [
     networkExists(NETWORK, () => `docker network create --internal ${NETWORK}`),
     {

@@ -29,7 +29,9 @@ export async function gradeEngine(
   options: GradingOptions,
   onSession: (close: () => Promise<void>) => void = () => {},
 ): Promise<GradingReport> {
-  await reapLeftovers(engine.docker, options.apiTimeoutMs);
+  // Leftovers of killed runs go while this run grades: they are never this run's, and waiting costs every run.
+  const reaped = reapLeftovers(engine.docker, options.apiTimeoutMs);
+  reaped.catch(() => {});
   const startedAt = new Date();
   const probes = new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: options.apiTimeoutMs });
   onSession(() => probes.close());
@@ -41,6 +43,7 @@ export async function gradeEngine(
       firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs }),
     };
     const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs })));
+    await reaped;
     return {
       tool: { name: 'docknet', version: packageVersion },
       host: engine.target.label,

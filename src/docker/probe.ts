@@ -63,19 +63,34 @@ export class Probe {
   }
 
   /**
-   * What an HTTP server at address:port answers to GET /, or undefined when
-   * nothing answers within `waitS`. (nc, not wget: a static glibc busybox's wget
-   * crashes in getaddrinfo.)
+   * What an HTTP server at address:port answers to GET / within `deadlineS`
+   * (fractions allowed), and how long the exchange took inside the probe.
+   * (nc, not wget: a static glibc busybox's wget crashes in getaddrinfo. busybox's
+   * own timeouts are whole seconds, so a background sleep enforces the deadline;
+   * /proc/uptime, in hundredths of a second, times it.)
    */
-  async httpGet(address: string, port = 80, waitS = 1): Promise<string | undefined> {
-    const request = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w ${waitS} ${shellQuote(address)} ${port}`;
-    const result = await this.run(request, waitS + 1);
-    return result.exitCode === 0 && result.stdout ? result.stdout : undefined;
+  async httpGet(address: string, port = 80, deadlineS = 1): Promise<{ answer?: string; elapsedS: number }> {
+    const request = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w ${Math.ceil(deadlineS)} ${shellQuote(address)} ${port}`;
+    const script = [
+      'read t0 _ </proc/uptime',
+      `${request} & client=$!`,
+      `(sleep ${deadlineS}; kill $client 2>/dev/null) & watchdog=$!`,
+      'wait $client; status=$?',
+      'kill $watchdog 2>/dev/null',
+      'read t1 _ </proc/uptime',
+      'echo "elapsed $t0 $t1" >&2',
+      'exit $status',
+    ].join('; ');
+    const result = await this.run(script, Math.ceil(deadlineS) + 1);
+    const times = /elapsed ([0-9.]+) ([0-9.]+)/.exec(result.stderr);
+    const elapsedS = times ? Number(times[2]) - Number(times[1]) : deadlineS;
+    return { ...(result.exitCode === 0 && result.stdout && { answer: result.stdout }), elapsedS };
   }
 
-  /** True when the server at address:port answers GET / with a body holding `token`. */
-  async reaches(target: { address: string; port: number; token: string }): Promise<boolean> {
-    return (await this.httpGet(target.address, target.port))?.includes(target.token) ?? false;
+  /** Whether the server at address:port answers GET / with a body holding `token` within `deadlineS`, and how long that took. */
+  async reaches(target: { address: string; port: number; token: string }, deadlineS: number): Promise<{ reached: boolean; elapsedS: number }> {
+    const { answer, elapsedS } = await this.httpGet(target.address, target.port, deadlineS);
+    return { reached: answer?.includes(target.token) ?? false, elapsedS };
   }
 }
 
@@ -180,6 +195,11 @@ export class ProbeSession {
     return this.probe('host-root', 'host', { CapAdd: ['NET_ADMIN'], Binds: ['/:/host:ro'] });
   }
 
+  /** A probe in the host's network namespace that may configure its links (the sentinel's end of the veth). */
+  private hostNetwork(): Promise<Probe> {
+    return this.probe('host-network', 'host', { CapAdd: ['NET_ADMIN'] });
+  }
+
   /**
    * Starts the sentinel: a busybox httpd in its own namespace, wired to the host
    * by a veth pair on a /30 from 198.18.0.0/15 (reserved for benchmarking, never
@@ -193,40 +213,26 @@ export class ProbeSession {
       const address = intToIPv4(base + 2);
       const link = `dkn${randomBytes(4).toString('hex')}`;
       const token = `docknet-sentinel-${randomBytes(8).toString('hex')}`;
-      const sentinel = await this.startContainer('sentinel', {
-        Cmd: ['sh', '-c', `echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`],
-        HostConfig: { NetworkMode: 'none', PidMode: 'host', CapAdd: ['NET_ADMIN'] },
-      });
-      // Made inside the sentinel's namespace, the veth dies with it; its named end is moved to the host's (PID 1's) namespace.
-      const wired = await execIn(
-        this.docker,
-        sentinel,
-        ['sh', '-c', `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip link set ${link} netns 1`],
-        this.options.timeoutMs,
-      );
-      if (wired.exitCode !== 0) throw new Error(`could not wire the sentinel to the host: ${wired.stderr.trim()}`);
-      const route = await this.runOnHostNetwork(
-        'sentinel-link',
-        `ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
-      );
-      if (!new RegExp(`\\bdev ${link}\\b`).test(route)) {
-        throw new Error(`the host does not route ${address} to the sentinel (${route.trim() || 'no route'}); no traffic was sent`);
+      // The sentinel wires itself as it starts: the veth is made in its own namespace, so it
+      // dies with it, and its named end is moved to the host's (PID 1's) namespace. The
+      // host's end is configured meanwhile from a probe in the host's namespace, which
+      // starts at the same time and waits for that end to arrive.
+      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip link set ${link} netns 1`;
+      const [, host] = await Promise.all([
+        this.startContainer('sentinel', {
+          Cmd: ['sh', '-c', `${wire} && echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`],
+          HostConfig: { NetworkMode: 'none', PidMode: 'host', CapAdd: ['NET_ADMIN'] },
+        }),
+        this.hostNetwork(),
+      ]);
+      const arrived = `i=0; while ! ip link show ${link} >/dev/null 2>&1; do i=$((i+1)); [ $i -le 100 ] || exit 3; sleep 0.05; done`;
+      const route = await host.run(`${arrived}; ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`, 8);
+      if (route.exitCode === 3) throw new Error('could not wire the sentinel to the host: its end of the veth never arrived in the host namespace; no traffic was sent');
+      if (route.exitCode !== 0 || !new RegExp(`\\bdev ${link}\\b`).test(route.stdout)) {
+        throw new Error(`the host does not route ${address} to the sentinel (${(route.stderr || route.stdout).trim() || 'no route'}); no traffic was sent`);
       }
       return { address, port: 80, token };
     });
-  }
-
-  /** Runs a short script in the host's network namespace, in a throwaway container. */
-  private async runOnHostNetwork(role: string, script: string): Promise<string> {
-    const helper = await this.startContainer(role, {
-      Cmd: ['sh', '-c', script],
-      HostConfig: { NetworkMode: 'host', CapAdd: ['NET_ADMIN'] },
-    });
-    const { StatusCode } = await withTimeout(helper.wait(), this.options.timeoutMs, `the ${role} helper`);
-    const logs = await helper.logs({ stdout: true, stderr: true, follow: false });
-    const output = demuxedText(logs);
-    if (StatusCode !== 0) throw new Error(`the ${role} helper failed: ${output.trim()}`);
-    return output;
   }
 
   /**
@@ -273,16 +279,4 @@ export function parseInterfaces(output: string): NetInterface[] {
     if (address) byIndex.get(address[1])?.ipv4.push(address[3]);
   }
   return [...byIndex.values()];
-}
-
-/** Container logs of a non-TTY container come framed (8-byte headers); strip them. */
-function demuxedText(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString('utf8');
 }

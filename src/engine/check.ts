@@ -37,6 +37,12 @@ export interface Check<Ctx> extends CheckSpec<Ctx> {
 export interface Grader<Ctx> {
   id: string;
   checks: CheckSpec<Ctx>[];
+  /**
+   * Starts, before any check asks, the probes its checks will most likely need:
+   * container starts are the slow part of a run. Whatever it starts is shared with
+   * the checks through the run's probe session, failures included.
+   */
+  warmUp?(ctx: Ctx): void;
 }
 
 export interface CheckResult {

@@ -39,5 +39,5 @@ export function loadExercise<Ctx>(grader: Grader<Ctx>, lang: Lang = 'en'): Exerc
   });
   const unused = Object.keys(meta.checks ?? {}).filter((id) => !declared.has(id));
   if (unused.length > 0) throw new Error(`exercise ${grader.id}: exercise.yaml lists checks no grader runs: ${unused.join(', ')}`);
-  return { id: grader.id, title: meta.title[lang] ?? meta.title.en, checks };
+  return { id: grader.id, title: meta.title[lang] ?? meta.title.en, checks, ...(grader.warmUp && { warmUp: grader.warmUp }) };
 }

@@ -10,6 +10,7 @@ export interface Exercise<Ctx> {
   id: string;
   title: string;
   checks: Check<Ctx>[];
+  warmUp?(ctx: Ctx): void;
 }
 
 /**
@@ -62,6 +63,7 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
 
 export async function gradeExercise<Ctx>(exercise: Exercise<Ctx>, ctx: Ctx, options: RunOptions): Promise<ExerciseResult> {
   const t0 = performance.now();
+  exercise.warmUp?.(ctx);
   const checks = await runChecks(exercise.checks, ctx, options);
   return {
     id: exercise.id,
