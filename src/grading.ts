@@ -18,23 +18,24 @@ export interface GradingOptions {
 }
 
 /**
- * One grading run on one engine: reap what killed runs left, grade every exercise
- * with one shared probe session, and remove the probes on every way out. The caller
- * gets the session's `close` through `onSession` so a signal or a time limit can
- * remove the probes while the run is still in flight.
+ * One grading run on one engine: reap what killed runs left, and grade every
+ * exercise with one probe session. Without `shared`, the run has its own session
+ * and removes its probes on every way out; the caller gets its `close` through
+ * `onSession` so a signal can remove them while the run is in flight. A `shared`
+ * session (a class run's, for one engine) is its owner's to close.
  */
 export async function gradeEngine(
   engine: Engine,
   exercises: Exercise<GradingContext>[],
   options: GradingOptions,
-  onSession: (close: () => Promise<void>) => void = () => {},
+  { shared, onSession = () => {} }: { shared?: ProbeSession; onSession?: (close: () => Promise<void>) => void } = {},
 ): Promise<GradingReport> {
   // Leftovers of killed runs go while this run grades: they are never this run's, and waiting costs every run.
   const reaped = reapLeftovers(engine.docker, options.apiTimeoutMs);
   reaped.catch(() => {});
   const startedAt = new Date();
-  const probes = new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: options.apiTimeoutMs });
-  onSession(() => probes.close());
+  const probes = shared ?? new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: options.apiTimeoutMs });
+  if (!shared) onSession(() => probes.close());
   try {
     const ctx: GradingContext = {
       host: new HostView(engine.docker, options.apiTimeoutMs),
@@ -55,6 +56,6 @@ export async function gradeEngine(
       exercises: results,
     };
   } finally {
-    await probes.close();
+    if (!shared) await probes.close();
   }
 }

@@ -38,7 +38,7 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   process.once('SIGTERM', onSignal);
   let report;
   try {
-    report = await gradeEngine(engine, exercises, args, (close) => (closeProbes = close));
+    report = await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) });
   } finally {
     engine.close();
     process.off('SIGINT', onSignal);

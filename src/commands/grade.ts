@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import pLimit from 'p-limit';
 import { atomicWrite } from '../atomic-file.js';
 import { renderGradebook, renderSummary, summarize, type ExerciseColumn } from '../class/gradebook.js';
+import { ProbePool, type Lease } from '../class/probe-pool.js';
 import { Progress } from '../class/progress.js';
 import { needsRegrading, statusOf, type StudentResult } from '../class/results.js';
 import { readRoster, type Student } from '../class/roster.js';
@@ -62,7 +63,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
 
   // The engine this machine uses can hand the probe image to remote engines that lack it.
   const localEngine = new Docker(resolveTarget(undefined).options);
-  const inFlight = new Set<() => Promise<void>>();
+  const pool = new ProbePool(args.apiTimeoutMs);
   const limit = pLimit(args.concurrency);
   let interrupted: NodeJS.Signals | undefined;
   let stop: () => void = () => {};
@@ -82,7 +83,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
       limit(async () => {
         if (interrupted) return;
         progress.begin(student);
-        const result = await gradeStudent(student, exercises, columns, args, localEngine, inFlight);
+        const result = await gradeStudent(student, exercises, columns, args, localEngine, pool);
         if (interrupted) return; // cut short by the interruption: not a result
         await writeStudentFiles(args.out, student, result);
         results.set(student.id, result);
@@ -92,8 +93,8 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
   );
   try {
     await Promise.race([grading, stopped]);
-    if (interrupted) await Promise.all([...inFlight].map((close) => close()));
   } finally {
+    await pool.closeAll();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.end();
@@ -116,28 +117,26 @@ async function gradeStudent(
   columns: ExerciseColumn[],
   args: GradeArgs,
   localEngine: Docker,
-  inFlight: Set<() => Promise<void>>,
+  pool: ProbePool,
 ): Promise<StudentResult> {
   const t0 = Date.now();
-  // Closing may come before the run has probes (still connecting): a session opened after that is closed at once.
-  let cancelled = false;
-  let closeProbes: (() => Promise<void>) | undefined;
-  const close = async () => {
-    cancelled = true;
-    await closeProbes?.();
-  };
-  inFlight.add(close);
   let engine: Engine | undefined;
+  let lease: Lease | undefined;
   const work = (async () => {
-    engine = await connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs);
+    const target = targetFor(student.endpoint, student.credentials);
+    engine = await connect(target, args.apiTimeoutMs);
     await ensureProbeImage(engine.docker, engine.info.arch, localEngine);
-    return gradeEngine(engine, exercises, args, (c) => {
-      closeProbes = c;
-      if (cancelled) void c();
-    });
+    const engineId = (await withTimeout(engine.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ?? student.where;
+    lease = await pool.lease(engineId, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
+    return gradeEngine(engine, exercises, args, { shared: lease.probes });
   })();
-  // Past the time limit it may still settle; nobody waits for it then, but its connection must not outlive it.
-  work.catch(() => {}).finally(() => engine?.close());
+  // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
+  work
+    .catch(() => {})
+    .finally(() => {
+      engine?.close();
+      void lease?.release();
+    });
   const base = {
     student: { id: student.id, name: student.name, where: student.where },
     exercises: exercises.map((e, i) => ({ id: e.id, title: e.title, maxScore: columns[i].maxScore })),
@@ -147,11 +146,10 @@ async function gradeStudent(
     const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
     return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
   } catch (err) {
-    await close(); // a run past its time limit still has probes on the host
     return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
   } finally {
-    inFlight.delete(close);
     engine?.close();
+    await lease?.release();
   }
 }
 

@@ -19,6 +19,18 @@ export async function requireEngine(ctx: Mocha.Context): Promise<void> {
     if (process.env.CI) throw new Error(`CI needs a Docker engine and none answers: ${(err as Error).message}`);
     ctx.skip();
   }
+  await ensureOfflineImages();
+}
+
+/** For scripts (the bench): an engine must answer, or this fails with the reason. */
+export async function requireEngineOrFail(): Promise<void> {
+  await docker.ping().catch((err: Error) => {
+    throw new Error(`no Docker engine answers: ${err.message}`);
+  });
+  await ensureOfflineImages();
+}
+
+async function ensureOfflineImages(): Promise<void> {
   for (const image of [PROBE_IMAGE, FIXTURE_IMAGE]) {
     if (await hasImage(docker, image)) continue;
     const busybox = findStaticBusybox(undefined);
