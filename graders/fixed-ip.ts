@@ -109,6 +109,10 @@ function poolValue(
 
 export const fixedIp: Grader<GradingContext> = {
   id: 'fixed-ip',
+  // The ping check's probe depends on nothing the student made.
+  warmUp(ctx) {
+    ctx.probes.hostNetwork().catch(() => {});
+  },
   checks: [
     networkExists(NETWORK, (ctx) => hintAfterOverlaps(ctx, CREATE)),
     {
@@ -204,10 +208,11 @@ export const fixedIp: Grader<GradingContext> = {
       needs: ['address-in-namespace'],
       async run(ctx) {
         const { container } = await fixedIpContainer(ctx);
-        // The address is inside custom-network's subnet (the engine configured it there), so the ping stays on its bridge.
-        const probe = await ctx.probes.attach(NETWORK);
-        if (await probe.pings(FIXED_IP)) return pass(`${FIXED_IP} answers a probe on ${NETWORK}`);
-        return fail(`${FIXED_IP} does not answer a probe on ${NETWORK}`, {
+        // The host holds custom-network's gateway on its bridge, and no other network may hold that subnet:
+        // a ping from the host's namespace goes out on custom-network's bridge and nowhere else.
+        const probe = await ctx.probes.hostNetwork();
+        if (await probe.pings(FIXED_IP)) return pass(`${FIXED_IP} answers the host over ${NETWORK}'s bridge`);
+        return fail(`${FIXED_IP} does not answer the host over ${NETWORK}'s bridge`, {
           expected: 'an answer to ping',
           actual: 'no answer within 1 s',
           hint: `is something inside ${containerName(container)} dropping ICMP, or is it restarting?`,

@@ -104,7 +104,7 @@ function onlyInternal(name: string): CheckSpec<GradingContext> {
 
 // The sentinel is on this host and answers in milliseconds; a DROP answers nothing,
 // so a short deadline decides, as long as the control shows the host is responsive.
-const QUICK_DEADLINE_S = 0.2;
+const QUICK_DEADLINE_S = 0.15;
 const PATIENT_DEADLINE_S = 2;
 
 /** Inside and control at once; the control's answer time says whether the deadline was fair. */
