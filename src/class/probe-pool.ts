@@ -5,11 +5,17 @@ import { ProbeSession } from '../docker/probe.js';
 interface Entry {
   opened: Promise<{ engine: Engine; probes: ProbeSession }>;
   users: number;
+  /** pending removal once the last user let go, unless another comes first */
+  idle?: NodeJS.Timeout;
 }
+
+// Students sharing an engine finish together, and the next ones take a moment to
+// connect: probes removed at once would be started again right away.
+const IDLE_BEFORE_CLOSE_MS = 3000;
 
 export interface Lease {
   probes: ProbeSession;
-  /** the last student of an engine to let go removes its probes */
+  /** the last student of an engine to let go has its probes removed, after a short wait for another */
   release(): Promise<void>;
 }
 
@@ -22,6 +28,7 @@ export interface Lease {
 export class ProbePool {
   private readonly entries = new Map<string, Entry>();
   private closed = false;
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -35,18 +42,24 @@ export class ProbePool {
       this.entries.set(engineId, entry);
     }
     const current = entry;
+    clearTimeout(current.idle);
     current.users++;
-    // every caller, the second too, waits for the same release (and removal, if it was the last)
+    // releasing twice (a student's time limit, then its work ending) counts once
     let released: Promise<void> | undefined;
     const release = () =>
       (released ??= (async () => {
         if (--current.users > 0) return;
-        if (this.entries.get(engineId) === current) this.entries.delete(engineId);
-        await closeEntry(current);
+        current.idle = setTimeout(() => {
+          if (this.entries.get(engineId) === current) this.entries.delete(engineId);
+          const closing = closeEntry(current).finally(() => this.closing.delete(closing));
+          this.closing.add(closing);
+        }, IDLE_BEFORE_CLOSE_MS);
       })());
     try {
       return { probes: (await current.opened).probes, release };
     } catch (err) {
+      // a session that could not open is not kept for the next student to fail on
+      if (this.entries.get(engineId) === current) this.entries.delete(engineId);
       await release();
       throw err;
     }
@@ -57,7 +70,8 @@ export class ProbePool {
     this.closed = true;
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(entries.map(closeEntry));
+    for (const entry of entries) clearTimeout(entry.idle);
+    await Promise.all([...entries.map(closeEntry), ...this.closing]);
   }
 }
 

@@ -33,10 +33,13 @@ export class Probe {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Runs a shell script with a time limit enforced both inside the probe and here. */
+  /**
+   * Runs a shell script with a time limit enforced inside the probe; here the wait
+   * also allows an API call's time, since a busy engine queues the exec before it runs.
+   */
   run(script: string, limitS = 2): Promise<ExecResult> {
     const cmd = ['timeout', String(limitS), 'sh', '-c', script];
-    return execIn(this.docker, this.container, cmd, Math.min(this.timeoutMs, limitS * 1000 + 2000));
+    return execIn(this.docker, this.container, cmd, limitS * 1000 + this.timeoutMs);
   }
 
   /**
