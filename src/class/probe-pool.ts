@@ -30,7 +30,10 @@ export class ProbePool {
   private closed = false;
   private readonly closing = new Set<Promise<void>>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly idleBeforeCloseMs = IDLE_BEFORE_CLOSE_MS,
+  ) {}
 
   /** `open` makes the session's own connection, so it outlives the student who opened it. */
   async lease(engineId: string, open: () => Promise<Engine>): Promise<Lease> {
@@ -53,7 +56,7 @@ export class ProbePool {
           if (this.entries.get(engineId) === current) this.entries.delete(engineId);
           const closing = closeEntry(current).finally(() => this.closing.delete(closing));
           this.closing.add(closing);
-        }, IDLE_BEFORE_CLOSE_MS);
+        }, this.idleBeforeCloseMs);
       })());
     try {
       return { probes: (await current.opened).probes, release };
