@@ -2,6 +2,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
 import { gradeCommand } from './commands/grade.js';
+import { selftestCommand } from './commands/selftest.js';
+import { mergeCommand, submissionCommand, submissionsCommand } from './commands/submission.js';
 import { listCommand } from './commands/list.js';
 import { probeCommand } from './commands/probe.js';
 import type { Lang } from './engine/exercise.js';
@@ -13,6 +15,13 @@ const debug = process.argv.includes('--debug');
 function defaultLang(): Lang {
   const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
   return locale.startsWith('ko') ? 'ko' : 'en';
+}
+
+function parseShard(text: string): [number, number] | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return index >= 1 && index <= count ? [index, count] : undefined;
 }
 
 /** One clear line for people; the stack only when asked for with --debug. */
@@ -58,24 +67,50 @@ async function main(): Promise<void> {
     )
     .command(
       'grade [exercises..]',
-      "grade a class: every student's engine in a roster, into one directory of reports and a gradebook",
+      "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
       (y) =>
         y
           .positional('exercises', { type: 'string', array: true, default: [] as string[] })
-          .option('roster', { type: 'string', demandOption: true, describe: 'CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)' })
-          .option('out', { type: 'string', default: 'reports/class', describe: 'directory for the gradebook, summary and per-student reports' })
-          .option('concurrency', { type: 'number', default: 8, describe: 'students graded at the same time' })
-          .option('student-timeout', { type: 'number', default: 180, describe: "seconds one student's grading may take in all" })
-          .option('resume', { type: 'boolean', default: false, describe: 'grade only students whose result in --out is missing or not fully graded' })
+          .option('roster', { type: 'string', describe: 'CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)' })
+          .option('submission', { type: 'string', describe: "a directory holding solution.sh or a compose file: run it on this machine's engine, grade, put the host back" })
+          .option('submissions', { type: 'string', describe: 'a directory of submission directories, graded one after another' })
+          .option('out', { type: 'string', default: 'reports/class', describe: '(--roster, --submissions) directory for the gradebook, summary and per-student reports' })
+          .option('concurrency', { type: 'number', default: 8, describe: '(--roster) students graded at the same time' })
+          .option('student-timeout', { type: 'number', default: 180, describe: "(--roster) seconds one student's grading may take in all" })
+          .option('resume', { type: 'boolean', default: false, describe: '(--roster) grade only students whose result in --out is missing or not fully graded' })
+          .option('shard', { type: 'string', describe: '(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them' })
+          .option('solution-timeout', { type: 'number', default: 120, describe: '(--submission, --submissions) seconds a solution may run' })
+          .option('json', { type: 'string', describe: '(--submission) write the JSON result to this file' })
+          .option('junit', { type: 'string', default: 'reports/docknet-junit.xml', describe: '(--submission) JUnit XML report' })
+          .option('markdown', { type: 'string', describe: '(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY' })
+          .option('min-score', { type: 'number', describe: '(--submission) exit 0 at or above this score, 1 below it' })
           .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' })
           .check((argv) => {
+            const modes = [argv.roster, argv.submission, argv.submissions].filter((m) => m !== undefined);
+            if (modes.length !== 1) throw new Error('give exactly one of --roster, --submission or --submissions');
             if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1)) throw new Error('--concurrency must be a whole number of at least 1');
+            if (argv.shard !== undefined && parseShard(argv.shard) === undefined) throw new Error('--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4');
             return true;
           }),
-      async (argv) =>
+      async (argv) => {
+        const common = {
+          exercises: argv.exercises,
+          lang: argv.lang,
+          host: argv.host,
+          apiTimeoutMs: argv['api-timeout'] * 1000,
+          checkTimeoutMs: argv['check-timeout'] * 1000,
+          solutionTimeoutMs: argv['solution-timeout'] * 1000,
+          markdown: argv.markdown,
+        };
+        if (argv.submission !== undefined) {
+          return finish(await submissionCommand({ ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv['min-score'] }));
+        }
+        if (argv.submissions !== undefined) {
+          return finish(await submissionsCommand({ ...common, dir: argv.submissions, out: argv.out, shard: argv.shard === undefined ? undefined : parseShard(argv.shard) }));
+        }
         finish(
           await gradeCommand({
-            roster: argv.roster,
+            roster: argv.roster!,
             exercises: argv.exercises,
             out: argv.out,
             concurrency: argv.concurrency,
@@ -85,7 +120,26 @@ async function main(): Promise<void> {
             apiTimeoutMs: argv['api-timeout'] * 1000,
             checkTimeoutMs: argv['check-timeout'] * 1000,
           }),
-        ),
+        );
+      },
+    )
+    .command(
+      'merge <dirs..>',
+      'join the output directories of --shard runs into one gradebook',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true })
+          .option('out', { type: 'string', demandOption: true, describe: 'directory for the merged gradebook and reports' }),
+      async (argv) => finish(await mergeCommand({ out: argv.out, dirs: argv.dirs })),
+    )
+    .command(
+      'selftest [exercises..]',
+      "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
+      (y) =>
+        y
+          .positional('exercises', { type: 'string', array: true, default: [] as string[] })
+          .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' }),
+      async (argv) => finish(await selftestCommand({ exercises: argv.exercises, apiTimeoutMs: argv['api-timeout'] * 1000, checkTimeoutMs: argv['check-timeout'] * 1000 })),
     )
     .command('list', 'list the exercises', {}, (argv) => finish(listCommand(argv.lang as Lang)))
     .command('probe <action> [file]', 'make the probe image: build it, or save/load it as a tarball for air-gapped rooms', (y) =>
@@ -101,7 +155,7 @@ async function main(): Promise<void> {
       async (argv) =>
         finish(await probeCommand({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, apiTimeoutMs: argv['api-timeout'] * 1000 })),
     )
-    .demandCommand(1, 'name a command: check, grade, list or probe')
+    .demandCommand(1, 'name a command: check, grade, merge, selftest, list or probe')
     .strict()
     .help()
     .fail((message, err) => {

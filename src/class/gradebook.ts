@@ -29,10 +29,23 @@ export function renderGradebook(exercises: ExerciseColumn[], roster: Student[], 
       return r ? String(r.score) : '';
     });
     const total = report ? String(report.exercises.filter((x) => exercises.some((e) => e.id === x.id)).reduce((s, x) => s + x.score, 0)) : '';
-    const detail = result?.error ?? (result?.status === 'graded-with-errors' ? erroredChecks(result).join('; ') : '');
+    const detail = [
+      result?.error,
+      result?.solution && solutionNote(result.solution),
+      ...(result?.status === 'graded-with-errors' ? erroredChecks(result) : []),
+      ...(result?.problems ?? []),
+    ]
+      .filter(Boolean)
+      .join('; ');
     return [safeText(student.id), safeText(student.name), ...scores, total, String(max), result?.status ?? 'not-graded', safeText(detail)];
   });
   return stringify([header, ...rows]);
+}
+
+function solutionNote(run: NonNullable<StudentResult['solution']>): string | undefined {
+  if (run.timedOut) return 'the solution was stopped at its time limit';
+  if (run.exitCode !== 0) return `the solution exited with ${run.exitCode ?? 'a signal'}`;
+  return undefined;
 }
 
 function erroredChecks(result: StudentResult): string[] {

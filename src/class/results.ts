@@ -1,4 +1,5 @@
 import type { GradingReport } from '../engine/check.js';
+import type { SolutionRun } from '../submission/run-solution.js';
 import type { Student } from './roster.js';
 
 /**
@@ -17,6 +18,10 @@ export interface StudentResult {
   error?: string;
   /** the exercises asked for, with their maximum scores: known even when the engine was not */
   exercises: { id: string; title: string; maxScore: number }[];
+  /** a submission's solution: how its run went */
+  solution?: SolutionRun;
+  /** what could not be put back on the host afterwards */
+  problems?: string[];
   startedAt: string;
   durationMs: number;
   finishedAt: string;

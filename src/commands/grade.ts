@@ -1,9 +1,9 @@
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pLimit from 'p-limit';
-import { atomicWrite } from '../atomic-file.js';
-import { renderGradebook, renderSummary, summarize, type ExerciseColumn } from '../class/gradebook.js';
+import type { ExerciseColumn } from '../class/gradebook.js';
+import { readPrevious, sameExercises, writeClassFiles, writeStudentFiles } from '../class/output.js';
 import { ProbePool, type Lease } from '../class/probe-pool.js';
 import { Progress } from '../class/progress.js';
 import { needsRegrading, statusOf, type StudentResult } from '../class/results.js';
@@ -15,8 +15,6 @@ import { loadExercise, type Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { UsageError, errorMessage, withTimeout } from '../errors.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
-import { renderGradescope } from '../report/gradescope.js';
-import { renderJunit, renderJunitNotGraded } from '../report/junit.js';
 import { selectGraders } from './select.js';
 
 export interface GradeArgs extends GradingOptions {
@@ -30,8 +28,6 @@ export interface GradeArgs extends GradingOptions {
   resume: boolean;
   lang: Lang;
 }
-
-const studentDir = (out: string, student: Student) => join(out, 'students', student.slug);
 
 /**
  * Grades every student's engine in the roster, a bounded number at a time. A
@@ -100,12 +96,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
     progress.end();
   }
 
-  const summary = summarize(columns, roster, results);
-  await Promise.all([
-    atomicWrite(join(args.out, 'gradebook.csv'), renderGradebook(columns, roster, results)),
-    atomicWrite(join(args.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
-  ]);
-  process.stdout.write(`\n${renderSummary(summary)}gradebook: ${join(args.out, 'gradebook.csv')}\n`);
+  await writeClassFiles(args.out, columns, roster, results);
   // Checks cut short may still be waiting on their hosts; their probes are gone, so nothing is left to wait for.
   if (interrupted) process.exit(interrupted === 'SIGINT' ? 130 : 143);
   return roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1;
@@ -151,27 +142,4 @@ async function gradeStudent(
     engine?.close();
     await lease?.release();
   }
-}
-
-/** result.json goes last: it is what --resume trusts, so it exists only beside complete reports. */
-async function writeStudentFiles(out: string, student: Student, result: StudentResult): Promise<void> {
-  const dir = studentDir(out, student);
-  await Promise.all([
-    atomicWrite(join(dir, 'junit.xml'), result.report ? renderJunit(result.report) : renderJunitNotGraded(student.where, result.error ?? '', new Date(result.finishedAt))),
-    atomicWrite(join(dir, 'results.json'), renderGradescope(result)),
-  ]);
-  await atomicWrite(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-}
-
-async function readPrevious(out: string, student: Student): Promise<StudentResult | undefined> {
-  try {
-    const result = JSON.parse(await readFile(join(studentDir(out, student), 'result.json'), 'utf8')) as StudentResult;
-    return result.student?.id === student.id ? result : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sameExercises(result: StudentResult, columns: ExerciseColumn[]): boolean {
-  return result.exercises.map((e) => e.id).join() === columns.map((c) => c.id).join();
 }

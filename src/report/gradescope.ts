@@ -29,9 +29,16 @@ export function renderGradescope(result: StudentResult): string {
       output: output(check),
     })),
   );
-  const summary = result.report
-    ? `docknet graded Docker ${result.report.engine.version} at ${result.student.where}: ${result.report.score}/${result.report.maxScore}`
-    : `docknet could not grade ${result.student.where}: ${result.error}`;
+  const summary = [
+    result.report
+      ? `docknet graded Docker ${result.report.engine.version} at ${result.student.where}: ${result.report.score}/${result.report.maxScore}`
+      : `docknet could not grade ${result.student.where}: ${result.error}`,
+    result.solution &&
+      `\n$ ${result.solution.command}   (${result.solution.timedOut ? 'stopped at the time limit' : `exit code ${result.solution.exitCode ?? 'none'}`})\n${result.solution.output}`,
+    ...(result.problems ?? []).map((p) => `cleanup: ${p}`),
+  ]
+    .filter(Boolean)
+    .join('\n');
   return `${JSON.stringify(
     {
       score: result.report?.score ?? 0,

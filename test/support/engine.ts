@@ -1,9 +1,9 @@
 import Docker from 'dockerode';
 import { execa } from 'execa';
+import { ensureFixtureImage } from '../../src/fixtures.js';
 import { findStaticBusybox, buildFromBusybox, hasImage, PROBE_IMAGE } from '../../src/docker/probe-image.js';
 
-/** The image fixtures run for students' containers: busybox, built offline like the probe. */
-export const FIXTURE_IMAGE = 'docknet-fixture:1';
+export { FIXTURE_IMAGE } from '../../src/fixtures.js';
 
 export const docker = new Docker();
 
@@ -31,12 +31,11 @@ export async function requireEngineOrFail(): Promise<void> {
 }
 
 async function ensureOfflineImages(): Promise<void> {
-  for (const image of [PROBE_IMAGE, FIXTURE_IMAGE]) {
-    if (await hasImage(docker, image)) continue;
-    const busybox = findStaticBusybox(undefined);
-    if (!busybox) throw new Error(`${image} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
-    await buildFromBusybox(docker, busybox, image);
-  }
+  await ensureFixtureImage(docker);
+  if (await hasImage(docker, PROBE_IMAGE)) return;
+  const busybox = findStaticBusybox(undefined);
+  if (!busybox) throw new Error(`${PROBE_IMAGE} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
+  await buildFromBusybox(docker, busybox, PROBE_IMAGE);
 }
 
 export function isRoot(): boolean {

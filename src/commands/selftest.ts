@@ -1,0 +1,82 @@
+import Docker from 'dockerode';
+import picocolors from 'picocolors';
+import { connect, resolveTarget } from '../docker/client.js';
+import { ensureProbeImage } from '../docker/probe-image.js';
+import type { Status } from '../engine/check.js';
+import { loadExercise } from '../engine/exercise.js';
+import { UsageError, errorMessage } from '../errors.js';
+import { applyFixture, assertNothingReserved, ensureFixtureImage, loadFixtures, removeFixture, type Fixture } from '../fixtures.js';
+import { gradeEngine, type GradingOptions } from '../grading.js';
+import { selectGraders } from './select.js';
+
+export interface SelftestArgs extends GradingOptions {
+  exercises: string[];
+}
+
+/**
+ * For each exercise: an empty host passes no check, the correct fixtures pass every
+ * check, and each broken fixture gets exactly the statuses it declares. Instructors
+ * run it after editing a grader or a fixture. Builds fixtures on this machine's
+ * engine (root: some change the firewall) and removes exactly what they made.
+ */
+export async function selftestCommand(args: SelftestArgs): Promise<number> {
+  const graders = selectGraders(args.exercises);
+  if (process.getuid?.() !== 0) throw new UsageError('selftest builds fixtures with docker and iptables commands on this machine: run as root');
+  const target = resolveTarget(undefined);
+  if (target.options.socketPath === undefined) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
+  const engine = await connect(target, args.apiTimeoutMs);
+  const docker = new Docker(target.options);
+  await Promise.all([ensureProbeImage(engine.docker, engine.info.arch), ensureFixtureImage(docker)]);
+  const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+  let mismatches = 0;
+  try {
+    for (const grader of graders) {
+      const exercise = loadExercise(grader);
+      const set = loadFixtures(grader.id);
+      try {
+        await assertNothingReserved(docker, set);
+      } catch (err) {
+        throw new UsageError(errorMessage(err));
+      }
+      const grade = async () => {
+        const report = await gradeEngine(engine, [exercise], args);
+        return Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status])) as Record<string, Status>;
+      };
+      const judge = (name: string, wrong: string[]) => {
+        if (wrong.length === 0) {
+          process.stdout.write(`${pc.green('✓')} ${grader.id}: ${name}\n`);
+          return;
+        }
+        mismatches++;
+        process.stdout.write(`${pc.red('✗')} ${grader.id}: ${name}\n${wrong.map((w) => `    ${w}\n`).join('')}`);
+      };
+
+      const empty = await grade();
+      judge(
+        'an empty host passes no check',
+        Object.entries(empty).filter(([, s]) => s === 'passed').map(([id]) => `${id}: passed, expected anything else`),
+      );
+      for (const fixture of set.fixtures) {
+        const got = await withFixture(docker, fixture, grade);
+        const wrong = exercise.checks
+          .map((c) => ({ id: c.id, want: fixture.expect[c.id] ?? 'passed', got: got[c.id] }))
+          .filter((x) => x.want !== x.got)
+          .map((x) => `${x.id}: ${x.got}, fixture declares ${x.want}`);
+        judge(`${fixture.name} (${fixture.description})`, wrong);
+      }
+    }
+  } finally {
+    engine.close();
+  }
+  process.stdout.write(mismatches === 0 ? `${pc.green('selftest passed')}\n` : `${pc.red(`selftest: ${mismatches} mismatch${mismatches === 1 ? '' : 'es'}`)}\n`);
+  return mismatches === 0 ? 0 : 1;
+}
+
+async function withFixture<T>(docker: Docker, fixture: Fixture, work: () => Promise<T>): Promise<T> {
+  try {
+    await applyFixture(fixture);
+    return await work();
+  } finally {
+    await removeFixture(docker, fixture);
+  }
+}

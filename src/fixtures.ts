@@ -1,0 +1,129 @@
+// Host states per exercise (fixtures/<id>/fixtures.yaml): one correct, several broken,
+// each built with plain docker and iptables commands. The tests, `docknet selftest`
+// and the bench build them; only what a fixture made is ever removed.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { execa } from 'execa';
+import { parse } from 'yaml';
+import { packageRoot } from './paths.js';
+import type { Status } from './engine/check.js';
+import { buildFromBusybox, findStaticBusybox, hasImage } from './docker/probe-image.js';
+
+/** The image fixtures run for students' containers: busybox, built offline like the probe. */
+export const FIXTURE_IMAGE = 'docknet-fixture:1';
+
+export async function ensureFixtureImage(docker: Docker): Promise<void> {
+  if (await hasImage(docker, FIXTURE_IMAGE)) return;
+  const busybox = findStaticBusybox(undefined);
+  if (!busybox) throw new Error(`${FIXTURE_IMAGE} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
+  await buildFromBusybox(docker, busybox, FIXTURE_IMAGE);
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+export interface Fixture {
+  name: string;
+  description: string;
+  setup: string;
+  teardown?: string;
+  expect: Record<string, Exclude<Status, 'passed'>>;
+}
+
+export interface FixtureSet {
+  exercise: string;
+  /**
+   * `dockerUser: default` demands that DOCKER-USER hold only Docker's own RETURN before the tests touch it;
+   * `chains` are iptables filter chains a fixture creates (and its teardown removes)
+   */
+  reserved: { networks?: string[]; containers?: string[]; dockerUser?: 'default'; chains?: string[] };
+  fixtures: Fixture[];
+}
+
+export function loadFixtures(exercise: string): FixtureSet {
+  const raw = parse(readFileSync(join(packageRoot, 'fixtures', exercise, 'fixtures.yaml'), 'utf8'));
+  return {
+    exercise,
+    reserved: raw.reserved ?? {},
+    fixtures: Object.entries(raw.fixtures as Record<string, Omit<Fixture, 'name'>>).map(([name, f]) => ({ name, ...f, expect: f.expect ?? {} })),
+  };
+}
+
+const FIXTURE_LABEL = 'io.docknet.fixture';
+
+/**
+ * Refuses to go on when the engine already holds something a fixture would
+ * create: that may be a person's own lab, and tests never touch what they did not make.
+ */
+export async function assertNothingReserved(docker: Docker, set: FixtureSet): Promise<void> {
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
+  const taken = [
+    ...(set.reserved.containers ?? []).filter((n) => containers.some((c) => c.Names.includes(`/${n}`))).map((n) => `container ${n}`),
+    ...(set.reserved.networks ?? []).filter((n) => networks.some((x) => x.Name === n)).map((n) => `network ${n}`),
+  ];
+  if (set.reserved.dockerUser === 'default') {
+    const rules = (await readDockerUser()).filter((r) => r.startsWith('-A ') && r !== DEFAULT_RETURN);
+    if (rules.length > 0) taken.push(`DOCKER-USER rules (${rules.join('; ')})`);
+  }
+  for (const chain of set.reserved.chains ?? []) {
+    if (await chainExists(chain)) taken.push(`iptables chain ${chain}`);
+  }
+  if (taken.length > 0) {
+    throw new Error(
+      `this engine already has ${taken.join(', ')}; the ${set.exercise} tests would collide with it and never remove what they did not create. ` +
+        'Remove it yourself or point DOCKER_HOST at a scratch engine.',
+    );
+  }
+}
+
+const DEFAULT_RETURN = '-A DOCKER-USER -j RETURN';
+
+/** DOCKER-USER as `iptables -S` prints it, or [] where it cannot be read (not root). */
+async function readDockerUser(): Promise<string[]> {
+  if (!isRoot()) return [];
+  const { stdout, exitCode } = await execa('iptables', ['-S', 'DOCKER-USER'], { reject: false });
+  return exitCode === 0 ? stdout.split('\n').filter(Boolean) : [];
+}
+
+async function chainExists(chain: string): Promise<boolean> {
+  if (!isRoot()) return false;
+  return (await execa('iptables', ['-S', chain], { reject: false })).exitCode === 0;
+}
+
+/** Puts DOCKER-USER back rule by rule, as it was before the fixture. */
+async function restoreDockerUser(saved: string[]): Promise<void> {
+  if ((await readDockerUser()).join('\n') === saved.join('\n')) return;
+  await execa('iptables', ['-F', 'DOCKER-USER']);
+  for (const rule of saved.filter((r) => r.startsWith('-A '))) {
+    await execa('sh', ['-c', `iptables ${rule}`]);
+  }
+}
+
+const savedDockerUser = new Map<string, string[]>();
+
+export async function applyFixture(fixture: Fixture): Promise<void> {
+  savedDockerUser.set(fixture.name, await readDockerUser());
+  await execa('sh', ['-eu', '-c', fixture.setup], {
+    env: { IMAGE: FIXTURE_IMAGE, LABEL: `${FIXTURE_LABEL}=${fixture.name}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Removes exactly what the fixture made: objects carrying its label, DOCKER-USER as it was, then its own teardown. */
+export async function removeFixture(docker: Docker, fixture: Fixture): Promise<void> {
+  const saved = savedDockerUser.get(fixture.name);
+  if (saved) await restoreDockerUser(saved);
+  const filters = { label: [`${FIXTURE_LABEL}=${fixture.name}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  const networks = await docker.listNetworks({ filters });
+  for (const n of networks) await docker.getNetwork(n.Id).remove();
+  if (fixture.teardown) await execa('sh', ['-eu', '-c', fixture.teardown]);
+}
+
+/** The score a fixture's state earns: full points but for the checks it declares not passing. */
+export function expectedScore(exercise: { checks: { id: string; points: number }[] }, fixture: Fixture): number {
+  return exercise.checks.reduce((sum, c) => sum + (fixture.expect[c.id] ? 0 : c.points), 0);
+}

@@ -1,0 +1,67 @@
+import type { StudentResult } from '../class/results.js';
+import { statusOf } from '../class/results.js';
+import type { Student } from '../class/roster.js';
+import type { Engine } from '../docker/client.js';
+import type { GradingContext } from '../engine/context.js';
+import type { Exercise } from '../engine/runner.js';
+import { errorMessage } from '../errors.js';
+import { gradeEngine, type GradingOptions } from '../grading.js';
+import { captureHostState, restoreHostState, type HostState } from './host-state.js';
+import { runSolution, solutionCommand } from './run-solution.js';
+
+export interface SubmissionOptions extends GradingOptions {
+  solutionTimeoutMs: number;
+}
+
+/** How an interruption reaches a submission in flight: its solution is killed, its probes removed. */
+export interface Interruptible {
+  cancelled?: boolean;
+  killSolution?: () => void;
+  closeProbes?: () => Promise<void>;
+}
+
+/**
+ * Snapshots the host, runs the submission's solution, grades, and puts the host
+ * back as it was, whatever happened in between. What could not be put back is
+ * reported with the result rather than thrown: a batch goes on.
+ */
+export async function gradeSubmission(
+  engine: Engine,
+  dir: string,
+  student: Student,
+  exercises: Exercise<GradingContext>[],
+  options: SubmissionOptions,
+  interruptible: Interruptible = {},
+): Promise<StudentResult> {
+  const t0 = Date.now();
+  const base = {
+    student: { id: student.id, name: student.name, where: student.where },
+    exercises: exercises.map((e) => ({ id: e.id, title: e.title, maxScore: e.checks.reduce((s, c) => s + c.points, 0) })),
+    startedAt: new Date(t0).toISOString(),
+  };
+  const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
+  const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
+  if (!argv) return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
+
+  let before: HostState;
+  try {
+    before = await captureHostState(engine.docker);
+  } catch (err) {
+    return { ...base, status: 'error', error: `cannot read the host's state before the solution runs: ${errorMessage(err)}`, ...finished() };
+  }
+  let result: Omit<StudentResult, 'durationMs' | 'finishedAt'>;
+  try {
+    const solution = await runSolution(dir, argv, options.solutionTimeoutMs, (kill) => (interruptible.killSolution = kill));
+    try {
+      if (interruptible.cancelled) throw new Error('interrupted before grading');
+      const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (interruptible.closeProbes = close) });
+      result = { ...base, status: statusOf(report), report, solution };
+    } catch (err) {
+      result = { ...base, status: 'error', error: errorMessage(err).split('\n')[0], solution };
+    }
+  } finally {
+    interruptible.killSolution?.();
+  }
+  const problems = await restoreHostState(engine.docker, before).catch((err: unknown) => [`the host could not be put back: ${errorMessage(err)}`]);
+  return { ...result, ...(problems.length > 0 && { problems }), ...finished() };
+}

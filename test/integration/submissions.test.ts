@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import { execa } from 'execa';
+import { graders } from '../../graders/index.js';
+import { loadExercise } from '../../src/engine/exercise.js';
+import { docknet } from '../support/cli.js';
+import { docker, FIXTURE_IMAGE, isRoot, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
+import { assertNothingReserved, expectedScore, loadFixtures } from '../support/fixtures.js';
+
+/** Submissions made from fixtures: each one's score on its own exercise is known, and 0 on the others. */
+const FROM_FIXTURES: Record<string, string[]> = {
+  'internal-network': ['correct', 'not-internal', 'db-exited'],
+  'fixed-ip': ['correct', 'wrong-gateway', 'container-stopped'],
+  'alias-dns': ['correct', 'api-alias-missing', 'merely-named-web'],
+  'docker-user-firewall': ['correct', 'course-text', 'in-forward', 'user-chain'],
+};
+const BYSTANDER = 'docknet-test-bystander';
+const HELD = 'docknet-sub-held';
+
+async function filterTable(): Promise<string> {
+  return (await execa('iptables', ['-S'])).stdout;
+}
+
+/** What the zz-holds-bystander submission leaves behind on purpose, removed by the test. */
+async function releaseHeldNetwork(): Promise<void> {
+  await execa('docker', ['network', 'disconnect', '-f', HELD, BYSTANDER], { reject: false });
+  await execa('docker', ['network', 'rm', HELD], { reject: false });
+}
+
+describe('grading submitted solutions', function () {
+  let dir: string;
+  let submissions: string;
+  const expected = new Map<string, { exercise?: string; score: number }>();
+  let untouched: HostSnapshot;
+  let untouchedFilter: string;
+
+  before(async function () {
+    await requireEngine(this);
+    if (!isRoot()) {
+      if (process.env.CI) throw new Error('grading submissions runs iptables: CI must run these tests as root');
+      this.skip();
+    }
+    for (const g of graders) await assertNothingReserved(loadFixtures(g.id));
+    if ((await docker.listContainers({ all: true, filters: { name: [BYSTANDER] } })).length > 0) throw new Error(`a container named ${BYSTANDER} is already here`);
+    dir = mkdtempSync(join(tmpdir(), 'docknet-submissions-'));
+    submissions = join(dir, 'submissions');
+    const write = (name: string, script: string) => {
+      mkdirSync(join(submissions, name), { recursive: true });
+      writeFileSync(join(submissions, name, 'solution.sh'), script);
+    };
+    for (const [exerciseId, names] of Object.entries(FROM_FIXTURES)) {
+      const exercise = loadExercise(graders.find((g) => g.id === exerciseId)!);
+      for (const fixture of loadFixtures(exerciseId).fixtures.filter((f) => names.includes(f.name))) {
+        const name = `${exerciseId}--${fixture.name}`;
+        write(name, `IMAGE=${FIXTURE_IMAGE}\nLABEL=io.docknet.test-submission=${name}\n${fixture.setup}`);
+        expected.set(name, { exercise: exerciseId, score: expectedScore(exercise, fixture) });
+      }
+    }
+    write('hangs', `docker network create docknet-sub-hang\nsleep 600\n`);
+    expected.set('hangs', { score: 0 });
+    write('fails-midway', `docker network create --internal secure-network\nexit 3\ndocker run -d --name secure-app --network secure-network ${FIXTURE_IMAGE} sleep 3600\n`);
+    // the network is right; the containers never came
+    const internal = loadExercise(graders.find((g) => g.id === 'internal-network')!);
+    const networkPoints = internal.checks.filter((c) => ['network-exists', 'network-driver', 'network-internal'].includes(c.id)).reduce((s, c) => s + c.points, 0);
+    expected.set('fails-midway', { exercise: 'internal-network', score: networkPoints });
+    write('zz-holds-bystander', `docker network create ${HELD}\ndocker network connect ${HELD} ${BYSTANDER}\n`);
+    expected.set('zz-holds-bystander', { score: 0 });
+
+    await execa('docker', ['run', '-d', '--name', BYSTANDER, '--label', 'io.docknet.test=bystander', FIXTURE_IMAGE, 'sleep', '3600']);
+    untouched = await snapshotHost();
+    untouchedFilter = await filterTable();
+  });
+
+  after(async () => {
+    await releaseHeldNetwork();
+    await execa('docker', ['rm', '-f', BYSTANDER], { reject: false });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const grade = async (out: string, extra: string[] = []) => {
+    const run = await docknet(['grade', '--submissions', submissions, '--out', out, '--solution-timeout', '4', ...extra]);
+    await releaseHeldNetwork();
+    return run;
+  };
+
+  it('grades a batch of 16 submissions with the right scores, reports the one that left the host broken, and leaves the host as it was', async () => {
+    const out = join(dir, 'all');
+    const run = await grade(out);
+    expect(run.exitCode, run.all).to.equal(1); // some solutions failed, one left the host broken
+    expect(await snapshotHost(), 'containers, networks, DOCKER-USER').to.deep.equal(untouched);
+    expect(await filterTable(), 'the whole filter table').to.equal(untouchedFilter);
+
+    const rows: Record<string, string>[] = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true });
+    expect(rows.map((r) => r.id)).to.deep.equal([...expected.keys()].sort());
+    for (const row of rows) {
+      const want = expected.get(row.id)!;
+      expect(row.status, `${row.id}: ${row.detail}`).to.equal('graded');
+      expect(Number(row.total), `${row.id} total`).to.equal(want.score);
+      for (const g of graders) expect(Number(row[g.id]), `${row.id} ${g.id}`).to.equal(g.id === want.exercise ? want.score : 0);
+    }
+    const detail = (id: string) => rows.find((r) => r.id === id)!.detail;
+    expect(detail('hangs')).to.equal('the solution was stopped at its time limit');
+    expect(detail('fails-midway')).to.equal('the solution exited with 3');
+    expect(detail('zz-holds-bystander')).to.match(/network docknet-sub-held could not be removed: containers that were there before the submission are still connected to it/);
+
+    const results = JSON.parse(readFileSync(join(out, 'students', 'fails-midway', 'results.json'), 'utf8'));
+    expect(results).to.include({ score: expected.get('fails-midway')!.score, max_score: 54 });
+    expect(results.output).to.include('$ sh -eu solution.sh   (exit code 3)');
+  });
+
+  it('merges shards 1/2 and 2/2 into the same gradebook as one unsharded run', async () => {
+    const [one, two, merged] = ['shard1', 'shard2', 'merged'].map((d) => join(dir, d));
+    const first = await grade(one, ['--shard', '1/2']);
+    const second = await grade(two, ['--shard', '2/2']);
+    expect(first.all).to.include('grading 8 submissions (shard 1/2)');
+    expect(second.all).to.include('grading 8 submissions (shard 2/2)');
+    const merge = await docknet(['merge', one, two, '--out', merged]);
+    expect(merge.exitCode, merge.all).to.equal(0);
+    expect(readFileSync(join(merged, 'gradebook.csv'), 'utf8')).to.equal(readFileSync(join(dir, 'all', 'gradebook.csv'), 'utf8'));
+    expect(await snapshotHost()).to.deep.equal(untouched);
+  });
+});
