@@ -1,0 +1,51 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { packageRoot } from '../../src/paths.js';
+import { docknet } from '../support/cli.js';
+
+const EXAMPLES = join(packageRoot, 'examples');
+const NOWHERE = '/nonexistent/docknet-example';
+
+/** Every docknet command line in a CI file, with its variables filled in and its paths pointing nowhere. */
+function docknetCommands(text: string): string[][] {
+  const commands: string[][] = [];
+  const visit = (node: unknown) => {
+    if (typeof node === 'string') {
+      for (const line of node.split(/\n(?!\s*--)/)) {
+        const at = line.indexOf('bin/docknet.js');
+        if (at < 0) continue;
+        const args = line
+          .slice(at + 'bin/docknet.js'.length)
+          .replace(/^"/, '')
+          .replace(/\|\|.*$/, '')
+          .replace(/\$\{\{ matrix\.shard \}\}/g, '1')
+          .replace(/"\$PASS_MARK"/g, '40')
+          .replace(/"\$GITHUB_STEP_SUMMARY"/g, `${NOWHERE}/summary.md`)
+          .trim()
+          .split(/\s+/)
+          .map((a) => (a === '.' || /^(submissions|class(-\d)?)$/.test(a) ? NOWHERE : a));
+        commands.push(args);
+      }
+    } else if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(parse(text));
+  return commands;
+}
+
+/** The CI templates in examples/ call docknet with options it has: each call gets as far as the missing submission. */
+describe('CI templates in examples/', () => {
+  for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
+    it(`${file} is YAML whose docknet commands parse`, async () => {
+      const commands = docknetCommands(readFileSync(join(EXAMPLES, file), 'utf8'));
+      expect(commands, 'docknet commands').to.not.be.empty;
+      for (const args of commands) {
+        const run = await docknet(args);
+        expect(run.exitCode, `${args.join(' ')}: ${run.all}`).to.equal(2);
+        expect(run.all, args.join(' ')).to.match(/is not a directory|cannot read the submissions|is not the output of a docknet run/);
+      }
+    });
+  }
+});
