@@ -4,6 +4,8 @@ import { checkCommand } from './commands/check.js';
 import { gradeCommand } from './commands/grade.js';
 import { selftestCommand } from './commands/selftest.js';
 import { mergeCommand, submissionCommand, submissionsCommand } from './commands/submission.js';
+import { doctorCommand } from './commands/doctor.js';
+import { explainCommand } from './commands/explain.js';
 import { listCommand } from './commands/list.js';
 import { probeCommand } from './commands/probe.js';
 import type { Lang } from './engine/exercise.js';
@@ -51,10 +53,12 @@ async function main(): Promise<void> {
           .positional('exercises', { type: 'string', array: true, default: [] as string[] })
           .option('json', { type: 'string', describe: 'write the JSON report to this file' })
           .option('junit', { type: 'string', default: 'reports/docknet-junit.xml', describe: 'write the JUnit XML report to this file' })
-          .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' }),
+          .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' })
+          .option('watch', { type: 'boolean', default: false, describe: 'grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C' }),
       async (argv) =>
         finish(
           await checkCommand({
+            watch: argv.watch,
             exercises: argv.exercises,
             host: argv.host,
             json: argv.json,
@@ -141,7 +145,19 @@ async function main(): Promise<void> {
           .option('check-timeout', { type: 'number', default: 30, describe: 'seconds one check may take' }),
       async (argv) => finish(await selftestCommand({ exercises: argv.exercises, apiTimeoutMs: argv['api-timeout'] * 1000, checkTimeoutMs: argv['check-timeout'] * 1000 })),
     )
-    .command('list', 'list the exercises', {}, (argv) => finish(listCommand(argv.lang as Lang)))
+    .command(
+      'list',
+      'the exercises, with your current score on each when an engine answers',
+      (y) => y.option('offline', { type: 'boolean', default: false, describe: 'only list them, without grading' }),
+      async (argv) =>
+        finish(await listCommand({ lang: argv.lang, host: argv.host, offline: argv.offline, apiTimeoutMs: argv['api-timeout'] * 1000, checkTimeoutMs: 30_000 })),
+    )
+    .command('doctor', "what is on the engine and what looks wrong: networks, containers, overlapping subnets, names that cannot resolve, DOCKER-USER order; no traffic sent", {}, async (argv) =>
+      finish(await doctorCommand({ host: argv.host as string | undefined, apiTimeoutMs: (argv['api-timeout'] as number) * 1000 })),
+    )
+    .command('explain <exercise>', 'what an exercise asks for, and what each check is worth', (y) => y.positional('exercise', { type: 'string', demandOption: true }), (argv) =>
+      finish(explainCommand(argv.exercise, argv.lang)),
+    )
     .command('probe <action> [file]', 'make the probe image: build it, or save/load it as a tarball for air-gapped rooms', (y) =>
       y
         .positional('action', { choices: ['build', 'save', 'load'] as const, demandOption: true })
@@ -155,7 +171,7 @@ async function main(): Promise<void> {
       async (argv) =>
         finish(await probeCommand({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, apiTimeoutMs: argv['api-timeout'] * 1000 })),
     )
-    .demandCommand(1, 'name a command: check, grade, merge, selftest, list or probe')
+    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest or probe')
     .strict()
     .help()
     .fail((message, err) => {

@@ -1,13 +1,14 @@
 import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget } from '../docker/client.js';
-import { ensureProbeImage } from '../docker/probe-image.js';
-import { allPassed } from '../engine/check.js';
+import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
+import { allPassed, forStudents } from '../engine/check.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { selectGraders } from './select.js';
+import { watchCommand } from './watch.js';
 
 export interface CheckArgs extends GradingOptions {
   exercises: string[];
@@ -15,6 +16,8 @@ export interface CheckArgs extends GradingOptions {
   json?: string;
   junit: string;
   lang: Lang;
+  /** grade again on every relevant change, until Ctrl-C */
+  watch?: boolean;
 }
 
 /** Grades the engine and writes the reports; returns the exit code (0 all passed, 1 otherwise). */
@@ -23,6 +26,13 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
   const built = await ensureProbeImage(engine.docker, engine.info.arch);
   if (built !== 'present') process.stderr.write(`docknet: built the probe image (${describeSource(built)})\n`);
+  if (args.watch) {
+    try {
+      return await watchCommand(engine, exercises, args);
+    } finally {
+      engine.close();
+    }
+  }
 
   // On Ctrl-C the probes go first; no report is written for a run that did not finish.
   let closeProbes = async () => {};
@@ -38,7 +48,7 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   process.once('SIGTERM', onSignal);
   let report;
   try {
-    report = await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) });
+    report = forStudents(await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) }));
   } finally {
     engine.close();
     process.off('SIGINT', onSignal);
@@ -49,15 +59,4 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   await Promise.all([args.json && atomicWrite(args.json, renderJson(report)), atomicWrite(args.junit, renderJunit(report))]);
   process.stdout.write(renderConsole(report));
   return allPassed(report) ? 0 : 1;
-}
-
-export function describeSource(source: string): string {
-  switch (source) {
-    case 'busybox':
-      return "from this machine's static busybox";
-    case 'local-engine':
-      return "copied from this machine's engine";
-    default:
-      return 'from the registry';
-  }
 }

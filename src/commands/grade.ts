@@ -9,7 +9,7 @@ import { Progress } from '../class/progress.js';
 import { needsRegrading, statusOf, type StudentResult } from '../class/results.js';
 import { readRoster, type Student } from '../class/roster.js';
 import { connect, resolveTarget, targetFor, type Engine } from '../docker/client.js';
-import { ensureProbeImage } from '../docker/probe-image.js';
+import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import type { GradingContext } from '../engine/context.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
@@ -58,8 +58,12 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
   else progress.note(`grading ${todo.length} student${todo.length === 1 ? '' : 's'}, ${Math.min(args.concurrency, todo.length)} at a time`);
 
   // The engine this machine uses can hand the probe image to remote engines that lack it.
-  const localEngine = new Docker(resolveTarget(undefined).options);
-  const pool = new ProbePool(args.apiTimeoutMs);
+  const shared: SharedByStudents = {
+    localEngine: new Docker(resolveTarget(undefined).options),
+    pool: new ProbePool(args.apiTimeoutMs),
+    images: new Map(),
+    note: (line) => progress.note(line),
+  };
   const limit = pLimit(args.concurrency);
   let interrupted: NodeJS.Signals | undefined;
   let stop: () => void = () => {};
@@ -79,7 +83,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
       limit(async () => {
         if (interrupted) return;
         progress.begin(student);
-        const result = await gradeStudent(student, exercises, columns, args, localEngine, pool);
+        const result = await gradeStudent(student, exercises, columns, args, shared);
         if (interrupted) return; // cut short by the interruption: not a result
         await writeStudentFiles(args.out, student, result);
         results.set(student.id, result);
@@ -90,7 +94,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
   try {
     await Promise.race([grading, stopped]);
   } finally {
-    await pool.closeAll();
+    await shared.pool.closeAll();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.end();
@@ -102,13 +106,21 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
   return roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1;
 }
 
+/** What the students of one run share: where the probe image can come from, the probes, engines whose image is ready. */
+interface SharedByStudents {
+  localEngine: Docker;
+  pool: ProbePool;
+  /** per engine ID: the probe image made ready once, however many students it hosts */
+  images: Map<string, Promise<void>>;
+  note(line: string): void;
+}
+
 async function gradeStudent(
   student: Student,
   exercises: Exercise<GradingContext>[],
   columns: ExerciseColumn[],
   args: GradeArgs,
-  localEngine: Docker,
-  pool: ProbePool,
+  { localEngine, pool, images, note }: SharedByStudents,
 ): Promise<StudentResult> {
   const t0 = Date.now();
   let engine: Engine | undefined;
@@ -116,8 +128,17 @@ async function gradeStudent(
   const work = (async () => {
     const target = targetFor(student.endpoint, student.credentials);
     engine = await connect(target, args.apiTimeoutMs);
-    await ensureProbeImage(engine.docker, engine.info.arch, localEngine);
     const engineId = (await withTimeout(engine.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ?? student.where;
+    const connected = engine;
+    let image = images.get(engineId);
+    if (!image) {
+      image = ensureProbeImage(connected.docker, connected.info.arch, localEngine).then((source) => {
+        if (source !== 'present') note(`built the probe image on ${student.where} (${describeSource(source)})`);
+      });
+      images.set(engineId, image);
+      image.catch(() => images.delete(engineId)); // the next student of that engine tries again
+    }
+    await image;
     lease = await pool.lease(engineId, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
     return gradeEngine(engine, exercises, args, { shared: lease.probes });
   })();

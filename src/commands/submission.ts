@@ -8,7 +8,7 @@ import type { Student } from '../class/roster.js';
 import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget, type Engine } from '../docker/client.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
-import { allPassed } from '../engine/check.js';
+import { allPassed, forStudents } from '../engine/check.js';
 import type { GradingContext } from '../engine/context.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
@@ -96,6 +96,8 @@ export async function submissionCommand(args: SubmissionArgs): Promise<number> {
   }
   const signal = signals.interrupted();
   if (signal) return exitFor(signal);
+  // a CI job's reports are the student's to read
+  if (result.report) result = { ...result, report: forStudents(result.report) };
 
   await Promise.all([
     args.json && atomicWrite(args.json, `${JSON.stringify(result, null, 2)}\n`),

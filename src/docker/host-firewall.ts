@@ -66,6 +66,13 @@ export function openHostFirewall(
   return new HostFirewall(helperRunner(probes), via, helperRoutes(probes));
 }
 
+/** DOCKER-USER as `iptables -S` prints it, read on this machine (root): to notice it change. */
+export async function readDockerUser(timeoutMs: number): Promise<string> {
+  const { exitCode, stdout, stderr } = await localRunner(timeoutMs)(['iptables', '-w', '-S', 'DOCKER-USER']);
+  if (exitCode !== 0) throw new Error(`iptables -S DOCKER-USER failed: ${stderr.trim()}`);
+  return stdout;
+}
+
 function localRunner(timeoutMs: number): HostRunner {
   return async ([program, ...args]) => {
     const result = await execa(program, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });

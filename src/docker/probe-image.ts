@@ -125,6 +125,19 @@ async function imageArch(docker: Docker): Promise<string | undefined> {
 
 export type ProbeImageSource = 'present' | 'busybox' | 'local-engine' | 'registry';
 
+export function describeSource(source: ProbeImageSource): string {
+  switch (source) {
+    case 'busybox':
+      return "from this machine's static busybox";
+    case 'local-engine':
+      return "copied from this machine's engine";
+    case 'registry':
+      return 'from the registry';
+    case 'present':
+      return 'already there';
+  }
+}
+
 /** Copies the image from one engine to another through both Engine APIs: a remote engine gets it with no registry. */
 export async function copyImage(from: Docker, to: Docker, ref = PROBE_IMAGE): Promise<void> {
   const stream = await to.loadImage((await from.getImage(ref).get()) as unknown as string);

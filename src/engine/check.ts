@@ -32,6 +32,7 @@ export interface CheckSpec<Ctx> {
 export interface Check<Ctx> extends CheckSpec<Ctx> {
   title: string;
   points: number;
+  hidden?: boolean;
 }
 
 export interface Grader<Ctx> {
@@ -55,6 +56,8 @@ export interface CheckResult {
   expected?: string;
   actual?: string;
   hint?: string;
+  /** students see its status, not its expected/actual values or hint */
+  hidden?: boolean;
   durationMs: number;
 }
 
@@ -83,6 +86,21 @@ export interface GradingReport {
   score: number;
   maxScore: number;
   exercises: ExerciseResult[];
+}
+
+/**
+ * The report as a student may see it: hidden checks keep their status and points,
+ * but not what they expected, found or hint at. Instructors' reports use the original.
+ */
+export function forStudents(report: GradingReport): GradingReport {
+  return { ...report, exercises: report.exercises.map((e) => ({ ...e, checks: e.checks.map(withoutHiddenDetails) })) };
+}
+
+function withoutHiddenDetails(check: CheckResult): CheckResult {
+  if (!check.hidden) return check;
+  const { expected, actual, hint, ...shown } = check;
+  if (check.status === 'skipped') return shown; // the reason names only prerequisites
+  return { ...shown, message: check.status === 'passed' ? 'passed (a hidden check)' : 'did not pass (a hidden check: its details are for your instructor)' };
 }
 
 export function allPassed(report: Pick<GradingReport, 'exercises'>): boolean {

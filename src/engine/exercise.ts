@@ -11,7 +11,8 @@ type Localized = Record<Lang, string>;
 /** exercises/<id>/exercise.yaml: what students read and how many points each check is worth. */
 interface ExerciseMetadata {
   title: Localized;
-  checks: Record<string, { title: Localized; points: number }>;
+  /** hidden: students see whether the check passed, never what it expected (instructors see everything) */
+  checks: Record<string, { title: Localized; points: number; hidden?: boolean }>;
 }
 
 function readMetadata(id: string): ExerciseMetadata {
@@ -35,7 +36,8 @@ export function loadExercise<Ctx>(grader: Grader<Ctx>, lang: Lang = 'en'): Exerc
       if (!declared.has(need)) throw new Error(`exercise ${grader.id}: check "${spec.id}" needs "${need}", which is not declared before it`);
     }
     declared.add(spec.id);
-    return { ...spec, title: m.title[lang] ?? m.title.en, points: m.points };
+    if (m.hidden !== undefined && typeof m.hidden !== 'boolean') throw new Error(`exercise ${grader.id}: check "${spec.id}" has hidden: ${String(m.hidden)}, not true or false`);
+    return { ...spec, title: m.title[lang] ?? m.title.en, points: m.points, ...(m.hidden && { hidden: true }) };
   });
   const unused = Object.keys(meta.checks ?? {}).filter((id) => !declared.has(id));
   if (unused.length > 0) throw new Error(`exercise ${grader.id}: exercise.yaml lists checks no grader runs: ${unused.join(', ')}`);

@@ -34,7 +34,7 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
   const runOne = async (check: Check<Ctx>): Promise<CheckResult> => {
     const prerequisites = await Promise.all((check.needs ?? []).map((id) => start(byId.get(id)!)));
     const blocking = prerequisites.filter((r) => r.status !== 'passed');
-    const base = { id: check.id, title: check.title, points: 0, maxPoints: check.points };
+    const base = { id: check.id, title: check.title, points: 0, maxPoints: check.points, ...(check.hidden && { hidden: true }) };
     if (blocking.length > 0) {
       const reasons = blocking.map((r) => `"${r.title}" ${r.status === 'skipped' ? 'was skipped' : r.status === 'error' ? 'could not be checked' : 'failed'}`);
       return { ...base, status: 'skipped', message: `not checked because ${reasons.join(' and ')}`, durationMs: 0 };

@@ -1,5 +1,5 @@
 // Gradescope's autograder results format (results.json): one test per check.
-import type { CheckResult } from '../engine/check.js';
+import { forStudents, type CheckResult } from '../engine/check.js';
 import type { StudentResult } from '../class/results.js';
 
 interface GradescopeTest {
@@ -20,7 +20,9 @@ function output(check: CheckResult): string {
 /** Gradescope only knows passed and failed: a skip or a grader error is a failed test whose output says which. */
 export function renderGradescope(result: StudentResult): string {
   const maxScore = result.exercises.reduce((s, e) => s + e.maxScore, 0);
-  const tests: GradescopeTest[] = (result.report?.exercises ?? []).flatMap((exercise) =>
+  // Gradescope shows results.json to students
+  const shown = result.report && forStudents(result.report);
+  const tests: GradescopeTest[] = (shown?.exercises ?? []).flatMap((exercise) =>
     exercise.checks.map((check) => ({
       name: `${exercise.title}: ${check.title}`,
       score: check.points,

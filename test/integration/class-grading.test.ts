@@ -1,38 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { LABEL, OWNER } from '../../src/docker/labels.js';
 import { docknet } from '../support/cli.js';
-import { docker, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
-import { applyFixture, assertNothingReserved, loadFixtures, removeFixture } from '../support/fixtures.js';
+import { ownedContainers, snapshotHost } from '../support/engine.js';
+import { solvedInternalNetwork } from '../support/solved-host.js';
 
 const SOCKET = 'unix:///var/run/docker.sock';
 
-async function ownedContainers(): Promise<number> {
-  return (await docker.listContainers({ all: true, filters: { label: [`${LABEL.owner}=${OWNER}`] } })).length;
-}
-
 /** Faults stay with the student they belong to, and an interrupted class run keeps what it finished. */
 describe('class grading: time limits and interruption', function () {
-  const set = loadFixtures('internal-network');
-  const correct = set.fixtures.find((f) => f.name === 'correct')!;
-  let dir: string;
-  let untouched: HostSnapshot;
-
-  before(async function () {
-    await requireEngine(this);
-    await assertNothingReserved(set);
-    dir = mkdtempSync(join(tmpdir(), 'docknet-class-'));
-    await applyFixture(correct);
-    untouched = await snapshotHost();
-  });
-  after(async () => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await removeFixture(correct);
-  });
+  const host = solvedInternalNetwork('docknet-class-');
 
   it("gives a hung engine an error row at the student's time limit, and grades the others", async () => {
     // accepts connections and never answers: a hung engine
@@ -41,9 +20,9 @@ describe('class grading: time limits and interruption', function () {
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const { port } = hung.address() as { port: number };
     try {
-      const roster = join(dir, 'hung.csv');
+      const roster = join(host.dir(), 'hung.csv');
       writeFileSync(roster, `id,name,endpoint\nok,Fine,${SOCKET}\nhung,Hung,tcp://127.0.0.1:${port}\n`);
-      const out = join(dir, 'hung');
+      const out = join(host.dir(), 'hung');
       const started = Date.now();
       const run = await docknet(['grade', 'internal-network', '--roster', roster, '--out', out, '--student-timeout', '4', '--api-timeout', '60']);
       expect(Date.now() - started, 'bounded by the student time limit, not the 60 s API limit').to.be.lessThan(30_000);
@@ -60,9 +39,9 @@ describe('class grading: time limits and interruption', function () {
   });
 
   it('on Ctrl-C removes every probe, keeps the finished students and writes the gradebook', async () => {
-    const roster = join(dir, 'six.csv');
+    const roster = join(host.dir(), 'six.csv');
     writeFileSync(roster, `id,endpoint\n${[1, 2, 3, 4, 5, 6].map((i) => `s${i},${SOCKET}`).join('\n')}\n`);
-    const out = join(dir, 'interrupted');
+    const out = join(host.dir(), 'interrupted');
     const run = docknet(['grade', 'internal-network', '--roster', roster, '--out', out, '--concurrency', '2']);
     await new Promise<void>((resolve, reject) => {
       let seen = '';
@@ -77,7 +56,7 @@ describe('class grading: time limits and interruption', function () {
     const result = await run;
     expect(result.exitCode, result.all).to.equal(130);
     expect(await ownedContainers(), 'probes left on the engine').to.equal(0);
-    expect(await snapshotHost()).to.deep.equal(untouched);
+    expect(await snapshotHost()).to.deep.equal(host.untouched());
 
     const rows: Record<string, string>[] = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true });
     const graded = rows.filter((r) => r.status === 'graded');
@@ -94,7 +73,7 @@ describe('class grading: time limits and interruption', function () {
   });
 
   it('refuses an unreadable roster with one line and exit code 2', async () => {
-    const run = await docknet(['grade', '--roster', join(dir, 'nope.csv')]);
+    const run = await docknet(['grade', '--roster', join(host.dir(), 'nope.csv')]);
     expect(run.exitCode).to.equal(2);
     expect(run.all.trim().split('\n')).to.have.length(1);
     expect(run.all).to.match(/^docknet: cannot read the roster .*nope\.csv/);

@@ -36,10 +36,33 @@ describe('docknet usage errors', () => {
     expect(run.stderr).to.match(/^\s+at /m);
   });
 
-  it('lists the exercises', async () => {
-    const run = await docknet(['list']);
-    expect(run.exitCode).to.equal(0);
-    expect(run.stdout).to.match(/^internal-network\s+Isolated network \(13 checks, 20 points\)$/m);
+  it('lists the exercises without grading when asked to, in either language', async () => {
+    const en = await docknet(['list', '--offline', '--lang', 'en']);
+    expect(en.exitCode).to.equal(0);
+    expect(en.stdout).to.match(/^internal-network\s+Isolated network\s+20 points$/m);
+    const ko = await docknet(['list', '--offline'], { LANG: 'ko_KR.UTF-8' });
+    expect(ko.stdout).to.match(/^internal-network\s+네트워크 격리\s+20 점$/m);
+  });
+
+  it('lists the exercises with the current scores when an engine answers, and without them when none does', async function () {
+    await requireEngine(this);
+    const graded = await docknet(['list']);
+    expect(graded.exitCode, graded.all).to.equal(0);
+    expect(graded.stdout).to.match(/^docker-user-firewall\s+.+\s+\d+\/14$/m);
+    const offline = await docknet(['list'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
+    expect(offline.stdout).to.match(/^fixed-ip\s+.+\s+10 points$/m);
+    expect(offline.stdout).to.match(/\(no scores: no Docker engine at unix:\/\/\/nonexistent\.sock/);
+  });
+
+  it('explains an exercise in the language asked for, with the points of each check', async () => {
+    const ko = await docknet(['explain', 'fixed-ip', '--lang', 'ko']);
+    expect(ko.exitCode).to.equal(0);
+    expect(ko.stdout).to.include('172.20.0.10').and.include('채점 항목 (10점)').and.not.include('## English');
+    const en = await docknet(['explain', 'fixed-ip', '--lang', 'en']);
+    expect(en.stdout).to.include('What is checked (10 points)').and.not.include('## 한국어');
+    const typo = await docknet(['explain', 'fixed-iq']);
+    expect(typo.exitCode).to.equal(2);
+    expect(typo.stderr).to.match(/did you mean "fixed-ip"/);
   });
 
   it('says permission denied on a socket it may not open', async function () {

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { ensureFixtureImage } from '../../src/fixtures.js';
+import { LABEL, OWNER } from '../../src/docker/labels.js';
 import { findStaticBusybox, buildFromBusybox, hasImage, PROBE_IMAGE } from '../../src/docker/probe-image.js';
 
 export { FIXTURE_IMAGE } from '../../src/fixtures.js';
@@ -61,4 +62,9 @@ export async function snapshotHost(): Promise<HostSnapshot> {
     networks: networks.map((n) => `${n.Id} ${n.Name}`).sort(),
     dockerUser,
   };
+}
+
+/** How many containers docknet owns on the engine right now. */
+export async function ownedContainers(): Promise<number> {
+  return (await docker.listContainers({ all: true, filters: { label: [`${LABEL.owner}=${OWNER}`] } })).length;
 }

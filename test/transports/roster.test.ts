@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { graders } from '../../graders/index.js';
 import type { StudentResult } from '../../src/class/results.js';
 import { LABEL, OWNER } from '../../src/docker/labels.js';
+import { hasImage, PROBE_IMAGE } from '../../src/docker/probe-image.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
 import { docker, isRoot, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
@@ -110,8 +111,12 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
     writeFileSync(roster, `${rows.join('\n')}\n`);
     const out = join(dir, 'class');
 
+    // An engine without the probe image gets it through the Engine API, once, whichever student comes first.
+    await docker.getImage(PROBE_IMAGE).remove();
     const run = await docknet(['grade', '--roster', roster, '--out', out, '--concurrency', '8']);
     expect(run.exitCode, run.all).to.equal(1); // two students could not be graded
+    expect(run.all.match(/built the probe image on \S+ \(from this machine's static busybox\)/g), run.all).to.have.length(1);
+    expect(await hasImage(docker, PROBE_IMAGE)).to.equal(true);
 
     const gradebook: Record<string, string>[] = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true });
     expect(gradebook.map((r) => r.id)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`));

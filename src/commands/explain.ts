@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import picocolors from 'picocolors';
+import stringWidth from 'string-width';
+import { loadExercise, type Lang } from '../engine/exercise.js';
+import { exercisesDir } from '../paths.js';
+import { selectGraders } from './select.js';
+
+const SECTION: Record<Lang, string> = { ko: '## 한국어', en: '## English' };
+
+/** The part of an exercise's README in one language: from its heading to the next `## `. */
+export function section(readme: string, lang: Lang): string {
+  const start = readme.indexOf(SECTION[lang]);
+  if (start < 0) return readme;
+  const body = readme.slice(start + SECTION[lang].length);
+  const end = body.search(/^## /m);
+  return (end < 0 ? body : body.slice(0, end)).trim();
+}
+
+/** Prints what an exercise asks for, and what each check is worth. */
+export function explainCommand(name: string, lang: Lang): number {
+  const [grader] = selectGraders([name]);
+  const exercise = loadExercise(grader, lang);
+  const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+  const readme = readFileSync(join(exercisesDir, grader.id, 'README.md'), 'utf8');
+  const total = exercise.checks.reduce((s, c) => s + c.points, 0);
+  // Hangul takes two columns in a terminal: pad by what is seen, not by characters.
+  const width = Math.max(...exercise.checks.map((c) => stringWidth(c.title)));
+  const lines = [
+    pc.bold(`${exercise.title} (${exercise.id})`),
+    '',
+    section(readme, lang),
+    '',
+    pc.bold(lang === 'ko' ? `채점 항목 (${total}점)` : `What is checked (${total} points)`),
+    ...exercise.checks.map((c) => `  ${c.title}${' '.repeat(width - stringWidth(c.title))}  ${pc.dim(`${c.points}`)}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
