@@ -28,7 +28,7 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   if (built !== 'present') process.stderr.write(`docknet: built the probe image (${describeSource(built)})\n`);
   if (args.watch) {
     try {
-      return await watchCommand(engine, exercises, args);
+      return await watchCommand(engine, exercises, args, args.lang);
     } finally {
       engine.close();
     }
@@ -57,6 +57,6 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   if (interrupted) return interrupted;
 
   await Promise.all([args.json && atomicWrite(args.json, renderJson(report)), atomicWrite(args.junit, renderJunit(report))]);
-  process.stdout.write(renderConsole(report));
+  process.stdout.write(renderConsole(report, { lang: args.lang }));
   return allPassed(report) ? 0 : 1;
 }

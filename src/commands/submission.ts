@@ -108,7 +108,7 @@ export async function submissionCommand(args: SubmissionArgs): Promise<number> {
     const how = result.solution.timedOut ? 'was stopped at the time limit' : `exited with ${result.solution.exitCode ?? 'a signal'}`;
     process.stdout.write(`solution: ${result.solution.command} ${how}\n`);
   }
-  if (result.report) process.stdout.write(renderConsole(result.report));
+  if (result.report) process.stdout.write(renderConsole(result.report, { lang: args.lang }));
   else process.stdout.write(`not graded: ${result.error}\n`);
   for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${p}\n`);
   if (!result.report) return 1;

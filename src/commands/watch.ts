@@ -8,6 +8,7 @@ import { readDockerUser } from '../docker/host-firewall.js';
 import { LABEL, OWNER } from '../docker/labels.js';
 import { forStudents } from '../engine/check.js';
 import type { GradingContext } from '../engine/context.js';
+import type { Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { errorMessage } from '../errors.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
@@ -27,7 +28,7 @@ interface EngineEvent {
   Actor?: { ID?: string; Attributes?: Record<string, string> };
 }
 
-export async function watchCommand(engine: Engine, exercises: Exercise<GradingContext>[], options: GradingOptions): Promise<number> {
+export async function watchCommand(engine: Engine, exercises: Exercise<GradingContext>[], options: GradingOptions, lang: Lang = 'en'): Promise<number> {
   const live = process.stdout.isTTY === true;
   const pc = picocolors.createColors(live && picocolors.isColorSupported);
   const own = new Set<string>(); // the grader's probe containers, learnt from their create events
@@ -98,7 +99,7 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
         let text: string;
         try {
           const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (closeProbes = close) });
-          text = renderConsole(forStudents(report), { color: live && picocolors.isColorSupported });
+          text = renderConsole(forStudents(report), { color: live && picocolors.isColorSupported, lang });
         } catch (err) {
           text = `${pc.magenta('could not grade')}: ${errorMessage(err)}\n`;
         }
