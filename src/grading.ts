@@ -4,7 +4,7 @@ import { HostView } from './docker/host.js';
 import { openHostFirewall } from './docker/host-firewall.js';
 import { reapLeftovers } from './docker/labels.js';
 import { ProbeSession } from './docker/probe.js';
-import type { GradingReport } from './engine/check.js';
+import type { GradingReport, Lang } from './engine/check.js';
 import type { GradingContext } from './engine/context.js';
 import type { Exercise } from './engine/runner.js';
 import { gradeExercise } from './engine/runner.js';
@@ -15,6 +15,8 @@ export interface GradingOptions {
   apiTimeoutMs: number;
   /** bound on each check, in ms */
   checkTimeoutMs: number;
+  /** the language of messages and hints */
+  lang?: Lang;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function gradeEngine(
       engine: engine.info,
       firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs }),
     };
-    const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs })));
+    const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })));
     await reaped;
     return {
       tool: { name: 'docknet', version: packageVersion },

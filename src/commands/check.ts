@@ -48,7 +48,7 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   process.once('SIGTERM', onSignal);
   let report;
   try {
-    report = forStudents(await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) }));
+    report = forStudents(await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) }), args.lang);
   } finally {
     engine.close();
     process.off('SIGINT', onSignal);

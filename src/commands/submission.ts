@@ -97,7 +97,7 @@ export async function submissionCommand(args: SubmissionArgs): Promise<number> {
   const signal = signals.interrupted();
   if (signal) return exitFor(signal);
   // a CI job's reports are the student's to read
-  if (result.report) result = { ...result, report: forStudents(result.report) };
+  if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };
 
   await Promise.all([
     args.json && atomicWrite(args.json, `${JSON.stringify(result, null, 2)}\n`),

@@ -99,7 +99,7 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
         let text: string;
         try {
           const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (closeProbes = close) });
-          text = renderConsole(forStudents(report), { color: live && picocolors.isColorSupported, lang });
+          text = renderConsole(forStudents(report, lang), { color: live && picocolors.isColorSupported, lang });
         } catch (err) {
           text = `${pc.magenta('could not grade')}: ${errorMessage(err)}\n`;
         }

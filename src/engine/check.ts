@@ -2,20 +2,35 @@
 
 export type Status = 'passed' | 'failed' | 'skipped' | 'error';
 
+export type Lang = 'en' | 'ko';
+export type Localized = Record<Lang, string>;
+
+/** What students read: the same in every language (names, addresses, commands), or one text per language. */
+export type Text = string | Localized;
+
+/** A text in both languages, as graders write it: t(english, korean). */
+export function t(en: string, ko: string): Localized {
+  return { en, ko };
+}
+
+export function inLang(text: Text, lang: Lang): string {
+  return typeof text === 'string' ? text : text[lang];
+}
+
 /** What a check's run decides: the student's state is right or it is not. */
 export interface Outcome {
   passed: boolean;
-  message: string;
-  expected?: string;
-  actual?: string;
-  hint?: string;
+  message: Text;
+  expected?: Text;
+  actual?: Text;
+  hint?: Text;
 }
 
-export function pass(message: string, detail: { expected?: string; actual?: string } = {}): Outcome {
+export function pass(message: Text, detail: { expected?: Text; actual?: Text } = {}): Outcome {
   return { passed: true, message, ...detail };
 }
 
-export function fail(message: string, detail: { expected?: string; actual?: string; hint?: string } = {}): Outcome {
+export function fail(message: Text, detail: { expected?: Text; actual?: Text; hint?: Text } = {}): Outcome {
   return { passed: false, message, ...detail };
 }
 
@@ -92,15 +107,20 @@ export interface GradingReport {
  * The report as a student may see it: hidden checks keep their status and points,
  * but not what they expected, found or hint at. Instructors' reports use the original.
  */
-export function forStudents(report: GradingReport): GradingReport {
-  return { ...report, exercises: report.exercises.map((e) => ({ ...e, checks: e.checks.map(withoutHiddenDetails) })) };
+export function forStudents(report: GradingReport, lang: Lang = 'en'): GradingReport {
+  return { ...report, exercises: report.exercises.map((e) => ({ ...e, checks: e.checks.map((c) => withoutHiddenDetails(c, lang)) })) };
 }
 
-function withoutHiddenDetails(check: CheckResult): CheckResult {
+const HIDDEN = {
+  passed: t('passed (a hidden check)', '통과 (숨겨진 항목)'),
+  other: t('did not pass (a hidden check: its details are for your instructor)', '통과하지 못함 (숨겨진 항목: 자세한 내용은 강사에게만 보입니다)'),
+};
+
+function withoutHiddenDetails(check: CheckResult, lang: Lang): CheckResult {
   if (!check.hidden) return check;
   const { expected, actual, hint, ...shown } = check;
   if (check.status === 'skipped') return shown; // the reason names only prerequisites
-  return { ...shown, message: check.status === 'passed' ? 'passed (a hidden check)' : 'did not pass (a hidden check: its details are for your instructor)' };
+  return { ...shown, message: inLang(check.status === 'passed' ? HIDDEN.passed : HIDDEN.other, lang) };
 }
 
 export function allPassed(report: Pick<GradingReport, 'exercises'>): boolean {

@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { exercisesDir } from '../paths.js';
-import type { Check, Grader } from './check.js';
+import type { Check, Grader, Lang, Localized } from './check.js';
 import type { Exercise } from './runner.js';
 
-export type Lang = 'en' | 'ko';
-type Localized = Record<Lang, string>;
+export type { Lang } from './check.js';
 
 /** exercises/<id>/exercise.yaml: what students read and how many points each check is worth. */
 interface ExerciseMetadata {

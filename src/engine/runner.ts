@@ -1,10 +1,17 @@
 import { errorMessage, withTimeout } from '../errors.js';
-import type { Check, CheckResult, ExerciseResult } from './check.js';
+import { inLang, type Check, type CheckResult, type ExerciseResult, type Lang } from './check.js';
 
 export interface RunOptions {
   /** time limit of one check, unless the check sets its own */
   checkTimeoutMs: number;
+  /** the language of messages and hints (titles come in it already) */
+  lang?: Lang;
 }
+
+const SKIPPED: Record<Lang, { because: (reasons: string[]) => string; skipped: string; error: string; failed: string }> = {
+  en: { because: (r) => `not checked because ${r.join(' and ')}`, skipped: 'was skipped', error: 'could not be checked', failed: 'failed' },
+  ko: { because: (r) => `${r.join(', ')} 때문에 확인하지 않음`, skipped: '항목을 건너뛰었기', error: '항목을 확인할 수 없었기', failed: '항목이 통과하지 못했기' },
+};
 
 export interface Exercise<Ctx> {
   id: string;
@@ -19,6 +26,7 @@ export interface Exercise<Ctx> {
  * skips its dependents with a reason: one mistake is not charged twice.
  */
 export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: RunOptions): Promise<CheckResult[]> {
+  const lang = options.lang ?? 'en';
   const started = new Map<string, Promise<CheckResult>>();
   const byId = new Map(checks.map((c) => [c.id, c]));
 
@@ -36,8 +44,9 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
     const blocking = prerequisites.filter((r) => r.status !== 'passed');
     const base = { id: check.id, title: check.title, points: 0, maxPoints: check.points, ...(check.hidden && { hidden: true }) };
     if (blocking.length > 0) {
-      const reasons = blocking.map((r) => `"${r.title}" ${r.status === 'skipped' ? 'was skipped' : r.status === 'error' ? 'could not be checked' : 'failed'}`);
-      return { ...base, status: 'skipped', message: `not checked because ${reasons.join(' and ')}`, durationMs: 0 };
+      const words = SKIPPED[lang];
+      const reasons = blocking.map((r) => `"${r.title}" ${r.status === 'skipped' ? words.skipped : r.status === 'error' ? words.error : words.failed}`);
+      return { ...base, status: 'skipped', message: words.because(reasons), durationMs: 0 };
     }
     const t0 = performance.now();
     const timeoutMs = check.timeoutMs ?? options.checkTimeoutMs;
@@ -47,10 +56,10 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
         ...base,
         status: outcome.passed ? 'passed' : 'failed',
         points: outcome.passed ? check.points : 0,
-        message: outcome.message,
-        ...(outcome.expected !== undefined && { expected: outcome.expected }),
-        ...(outcome.actual !== undefined && { actual: outcome.actual }),
-        ...(outcome.hint !== undefined && !outcome.passed && { hint: outcome.hint }),
+        message: inLang(outcome.message, lang),
+        ...(outcome.expected !== undefined && { expected: inLang(outcome.expected, lang) }),
+        ...(outcome.actual !== undefined && { actual: inLang(outcome.actual, lang) }),
+        ...(outcome.hint !== undefined && !outcome.passed && { hint: inLang(outcome.hint, lang) }),
         durationMs: Math.round(performance.now() - t0),
       };
     } catch (err) {
