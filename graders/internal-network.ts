@@ -1,4 +1,4 @@
-import { fail, pass, type CheckSpec, type Grader, type Outcome } from '../src/engine/check.js';
+import { fail, pass, t, type CheckSpec, type Grader, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
 import { endpointOn, isRunning, type ContainerDetails, type NetworkDetails } from '../src/docker/host.js';
@@ -7,6 +7,12 @@ import type { Probe, Sentinel } from '../src/docker/probe.js';
 const NETWORK = 'secure-network';
 const APP = 'secure-app';
 const DB = 'secure-db';
+
+/** A Korean particle follows the sound of the name before it: secure-app (…앱) ends in a consonant, secure-db (…디비) in a vowel. */
+const ENDS_IN_CONSONANT = new Set([APP]);
+function withParticle(name: string, afterConsonant: string, afterVowel: string): string {
+  return `${name} ${ENDS_IN_CONSONANT.has(name) ? afterConsonant : afterVowel}`;
+}
 
 async function secureNetwork(ctx: GradingContext): Promise<NetworkDetails> {
   const network = await ctx.host.network(NETWORK);
@@ -33,20 +39,20 @@ function running(name: string): CheckSpec<GradingContext> {
     async run(ctx) {
       const c = await ctx.host.container(name);
       if (!c) {
-        return fail(`there is no container named ${name}`, {
-          expected: `a running container named ${name}`,
-          actual: 'no such container',
-          hint: `docker run -d --name ${name} --network ${NETWORK} <image> (the image is your choice)`,
+        return fail(t(`there is no container named ${name}`, `${name} 컨테이너가 없습니다`), {
+          expected: t(`a running container named ${name}`, `실행 중인 ${name} 컨테이너`),
+          actual: t('no such container', '해당 컨테이너 없음'),
+          hint: t(`docker run -d --name ${name} --network ${NETWORK} <image> (the image is your choice)`, `docker run -d --name ${name} --network ${NETWORK} <image> 로 실행하세요 (이미지는 자유롭게 고르세요)`),
         });
       }
       if (!isRunning(c)) {
-        return fail(`${name} is not running`, {
+        return fail(t(`${name} is not running`, `${withParticle(name, '이', '가')} 실행 중이 아닙니다`), {
           expected: 'state running',
           actual: `state ${c.State.Status}${c.State.Status === 'exited' ? ` (exit code ${c.State.ExitCode})` : ''}`,
-          hint: `a container whose main process ends stops: give it a long-running command, then docker start ${name}`,
+          hint: t(`a container whose main process ends stops: give it a long-running command, then docker start ${name}`, `메인 프로세스가 끝나면 컨테이너도 멈춥니다. 계속 실행되는 명령을 지정한 뒤 docker start ${withParticle(name, '으로', '로')} 다시 시작하세요`),
         });
       }
-      return pass(`${name} is running`);
+      return pass(t(`${name} is running`, `${withParticle(name, '이', '가')} 실행 중입니다`));
     },
   };
 }
@@ -57,9 +63,9 @@ function attached(name: string): CheckSpec<GradingContext> {
     needs: ['network-exists', `${name}-running`],
     async run(ctx) {
       const container = await runningContainer(ctx, name);
-      if (endpointOn(container, await secureNetwork(ctx))) return pass(`${name} is attached to ${NETWORK}`);
-      return fail(`${name} is not attached to ${NETWORK}`, {
-        expected: `${NETWORK} among its networks`,
+      if (endpointOn(container, await secureNetwork(ctx))) return pass(t(`${name} is attached to ${NETWORK}`, `${withParticle(name, '이', '가')} ${NETWORK} 에 연결되어 있습니다`));
+      return fail(t(`${name} is not attached to ${NETWORK}`, `${withParticle(name, '이', '가')} ${NETWORK} 에 연결되어 있지 않습니다`), {
+        expected: t(`${NETWORK} among its networks`, `연결된 네트워크 중에 ${NETWORK}`),
         actual: networkList(container),
         hint: `docker network connect ${NETWORK} ${name}`,
       });
@@ -67,9 +73,9 @@ function attached(name: string): CheckSpec<GradingContext> {
   };
 }
 
-function networkList(c: ContainerDetails): string {
+function networkList(c: ContainerDetails): Text {
   const names = Object.keys(c.NetworkSettings.Networks ?? {});
-  return names.length > 0 ? names.join(', ') : `no network (network mode ${c.HostConfig.NetworkMode})`;
+  return names.length > 0 ? names.join(', ') : t(`no network (network mode ${c.HostConfig.NetworkMode})`, `네트워크 없음 (네트워크 모드 ${c.HostConfig.NetworkMode})`);
 }
 
 /** A second, non-internal network is a way out: it brings a route through a NATed bridge. */
@@ -80,10 +86,10 @@ function onlyInternal(name: string): CheckSpec<GradingContext> {
     async run(ctx) {
       const container = await runningContainer(ctx, name);
       if (container.HostConfig.NetworkMode === 'host') {
-        return fail(`${name} uses the host's network`, {
-          expected: 'internal networks only',
+        return fail(t(`${name} uses the host's network`, `${withParticle(name, '이', '가')} 호스트의 네트워크를 사용합니다`), {
+          expected: t('internal networks only', 'internal 네트워크만'),
           actual: 'network mode host',
-          hint: `recreate ${name} with --network ${NETWORK}`,
+          hint: t(`recreate ${name} with --network ${NETWORK}`, `--network ${NETWORK} 옵션으로 ${withParticle(name, '을', '를')} 다시 만드세요`),
         });
       }
       const open: string[] = [];
@@ -92,10 +98,10 @@ function onlyInternal(name: string): CheckSpec<GradingContext> {
         const network = await ctx.host.networkById(endpoint.NetworkID);
         if (!network?.Internal) open.push(networkName);
       }
-      if (open.length === 0) return pass(`${name} is attached to internal networks only`);
-      return fail(`${name} is also attached to a network that is not internal`, {
-        expected: 'internal networks only',
-        actual: `not internal: ${open.join(', ')}`,
+      if (open.length === 0) return pass(t(`${name} is attached to internal networks only`, `${withParticle(name, '은', '는')} internal 네트워크에만 연결되어 있습니다`));
+      return fail(t(`${name} is also attached to a network that is not internal`, `${withParticle(name, '이', '가')} internal 이 아닌 네트워크에도 연결되어 있습니다`), {
+        expected: t('internal networks only', 'internal 네트워크만'),
+        actual: t(`not internal: ${open.join(', ')}`, `internal 이 아님: ${open.join(', ')}`),
         hint: open.map((n) => `docker network disconnect ${n} ${name}`).join('; '),
       });
     },
@@ -132,13 +138,15 @@ function isolated(name: string): CheckSpec<GradingContext> {
         throw new Error(`cannot judge isolation: the sentinel at ${sentinel.address}:${sentinel.port} is unreachable even from the default bridge network (a host firewall or DOCKER-USER rule may block forwarded traffic)`);
       }
       if (reached) {
-        return fail(`${name} can reach a server outside ${NETWORK}`, {
-          expected: `no connection from ${name} to ${sentinel.address}:${sentinel.port}`,
-          actual: 'connected and got an answer',
-          hint: `an internal network alone has no way out; look for a second network (docker inspect ${name}) or a different network mode`,
+        return fail(t(`${name} can reach a server outside ${NETWORK}`, `${name} 에서 ${NETWORK} 밖의 서버에 닿을 수 있습니다`), {
+          expected: t(`no connection from ${name} to ${sentinel.address}:${sentinel.port}`, `${name} 에서 ${sentinel.address}:${sentinel.port} 에 연결할 수 없음`),
+          actual: t('connected and got an answer', '연결되어 응답을 받음'),
+          hint: t(`an internal network alone has no way out; look for a second network (docker inspect ${name}) or a different network mode`, `internal 네트워크만으로는 밖으로 나갈 길이 없습니다. 두 번째 네트워크(docker inspect ${name})나 다른 네트워크 모드가 있는지 확인해 보세요`),
         });
       }
-      return pass(`${name} cannot reach a server outside ${NETWORK}`, { actual: `no answer from ${sentinel.address}:${sentinel.port}` });
+      return pass(t(`${name} cannot reach a server outside ${NETWORK}`, `${name} 에서 ${NETWORK} 밖의 서버에 닿을 수 없습니다`), {
+        actual: t(`no answer from ${sentinel.address}:${sentinel.port}`, `${sentinel.address}:${sentinel.port} 에서 응답 없음`),
+      });
     },
   };
 }
@@ -151,17 +159,17 @@ export const internalNetwork: Grader<GradingContext> = {
     ctx.probes.attach('bridge').catch(() => {});
   },
   checks: [
-    networkExists(NETWORK, () => `docker network create --internal ${NETWORK}`),
+    networkExists(NETWORK, () => t(`docker network create --internal ${NETWORK}`, `internal 네트워크로 만드세요: docker network create --internal ${NETWORK}`)),
     {
       id: 'network-driver',
       needs: ['network-exists'],
       async run(ctx) {
         const { Driver } = await secureNetwork(ctx);
-        if (Driver === 'bridge') return pass(`${NETWORK} uses the bridge driver`);
-        return fail(`${NETWORK} uses the ${Driver} driver`, {
+        if (Driver === 'bridge') return pass(t(`${NETWORK} uses the bridge driver`, `${NETWORK} 가 bridge 드라이버를 사용합니다`));
+        return fail(t(`${NETWORK} uses the ${Driver} driver`, `${NETWORK} 가 ${Driver} 드라이버를 사용합니다`), {
           expected: 'driver bridge',
           actual: `driver ${Driver}`,
-          hint: `remove it and create it again: docker network create --driver bridge --internal ${NETWORK}`,
+          hint: t(`remove it and create it again: docker network create --driver bridge --internal ${NETWORK}`, `네트워크를 삭제하고 다시 만드세요: docker network create --driver bridge --internal ${NETWORK}`),
         });
       },
     },
@@ -169,11 +177,11 @@ export const internalNetwork: Grader<GradingContext> = {
       id: 'network-internal',
       needs: ['network-exists'],
       async run(ctx): Promise<Outcome> {
-        if ((await secureNetwork(ctx)).Internal) return pass(`${NETWORK} is internal`);
-        return fail(`${NETWORK} is not internal`, {
+        if ((await secureNetwork(ctx)).Internal) return pass(t(`${NETWORK} is internal`, `${NETWORK} 는 internal 네트워크입니다`));
+        return fail(t(`${NETWORK} is not internal`, `${NETWORK} 는 internal 네트워크가 아닙니다`), {
           expected: 'Internal: true',
           actual: 'Internal: false',
-          hint: `a network cannot be made internal afterwards: disconnect its containers, docker network rm ${NETWORK}, then docker network create --internal ${NETWORK}`,
+          hint: t(`a network cannot be made internal afterwards: disconnect its containers, docker network rm ${NETWORK}, then docker network create --internal ${NETWORK}`, `이미 만든 네트워크는 나중에 internal 로 바꿀 수 없습니다: 연결된 컨테이너를 분리하고 docker network rm ${NETWORK} 로 삭제한 뒤 docker network create --internal ${NETWORK} 로 다시 만드세요`),
         });
       },
     },
@@ -193,11 +201,11 @@ export const internalNetwork: Grader<GradingContext> = {
         const addresses = await (await ctx.probes.join(app.Id)).resolve(DB);
         // On a second shared network the name may give that network's address: still secure-db.
         const matching = addresses.filter((a) => own.includes(a));
-        if (matching.length > 0) return pass(`${DB} resolves to ${matching.join(', ')} inside ${APP}`, { actual: addresses.join(', ') });
-        return fail(`${DB} does not resolve to one of its addresses inside ${APP}`, {
-          expected: `one of ${own.join(', ')}`,
-          actual: addresses.length > 0 ? addresses.join(', ') : 'no answer',
-          hint: `names resolve only on user-defined networks both containers share; check docker network inspect ${NETWORK}`,
+        if (matching.length > 0) return pass(t(`${DB} resolves to ${matching.join(', ')} inside ${APP}`, `${APP} 안에서 ${DB} 이름이 ${matching.join(', ')} 주소로 해석됩니다`), { actual: addresses.join(', ') });
+        return fail(t(`${DB} does not resolve to one of its addresses inside ${APP}`, `${APP} 안에서 ${DB} 이름이 ${DB} 의 주소 중 하나로 해석되지 않습니다`), {
+          expected: t(`one of ${own.join(', ')}`, `${own.join(', ')} 중 하나`),
+          actual: addresses.length > 0 ? addresses.join(', ') : t('no answer', '응답 없음'),
+          hint: t(`names resolve only on user-defined networks both containers share; check docker network inspect ${NETWORK}`, `이름은 두 컨테이너가 함께 연결된 사용자 정의 네트워크에서만 해석됩니다. docker network inspect ${NETWORK} 로 확인해 보세요`),
         });
       },
     },
@@ -207,11 +215,11 @@ export const internalNetwork: Grader<GradingContext> = {
       async run(ctx) {
         const [app, address] = await Promise.all([runningContainer(ctx, APP), addressOnSecureNetwork(ctx, DB)]);
         const inside = await ctx.probes.join(app.Id);
-        if (await inside.pings(address)) return pass(`${DB} (${address}) answers ${APP}`);
-        return fail(`${DB} (${address}) does not answer ${APP}`, {
-          expected: 'an answer to ping',
-          actual: 'no answer within 1 s',
-          hint: `is something inside ${DB} dropping ICMP, or is it restarting?`,
+        if (await inside.pings(address)) return pass(t(`${DB} (${address}) answers ${APP}`, `${DB} (${address}) 가 ${APP} 에 응답합니다`));
+        return fail(t(`${DB} (${address}) does not answer ${APP}`, `${DB} (${address}) 가 ${APP} 에 응답하지 않습니다`), {
+          expected: t('an answer to ping', 'ping 에 대한 응답'),
+          actual: t('no answer within 1 s', '1초 안에 응답 없음'),
+          hint: t(`is something inside ${DB} dropping ICMP, or is it restarting?`, `${DB} 안에서 무언가가 ICMP 를 버리고 있는지, 아니면 컨테이너가 재시작 중인지 확인해 보세요`),
         });
       },
     },

@@ -1,17 +1,17 @@
-import { fail, pass, type CheckSpec } from './check.js';
+import { fail, pass, t, type CheckSpec, type Text } from './check.js';
 import type { GradingContext } from './context.js';
 
 /** The first check of most exercises: a network with exactly this name exists. */
 export function networkExists(
   name: string,
-  hint: (ctx: GradingContext) => string | Promise<string>,
-  expected = `a network named ${name}`,
+  hint: (ctx: GradingContext) => Text | Promise<Text>,
+  expected: Text = t(`a network named ${name}`, `${name} 이라는 이름의 네트워크`),
 ): CheckSpec<GradingContext> {
   return {
     id: 'network-exists',
     async run(ctx) {
-      if (await ctx.host.network(name)) return pass(`network ${name} exists`);
-      return fail(`there is no network named ${name}`, { expected, actual: 'no such network', hint: await hint(ctx) });
+      if (await ctx.host.network(name)) return pass(t(`network ${name} exists`, `${name} 네트워크가 있습니다`));
+      return fail(t(`there is no network named ${name}`, `${name} 네트워크가 없습니다`), { expected, actual: t('no such network', '해당 네트워크 없음'), hint: await hint(ctx) });
     },
   };
 }

@@ -1,7 +1,10 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { docknet, DOCKNET } from '../support/cli.js';
 import { isRoot, requireEngine } from '../support/engine.js';
+import { assertNothingReserved, loadFixtures } from '../support/fixtures.js';
 
 /** Bad input and a missing environment: one clear line on stderr, exit code 2, no stack trace. */
 describe('docknet usage errors', () => {
@@ -52,6 +55,16 @@ describe('docknet usage errors', () => {
     const offline = await docknet(['list'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
     expect(offline.stdout).to.match(/^fixed-ip\s+.+\s+10 points$/m);
     expect(offline.stdout).to.match(/\(no scores: no Docker engine at unix:\/\/\/nonexistent\.sock/);
+  });
+
+  it('gives messages and hints in Korean with --lang ko', async function () {
+    await requireEngine(this);
+    await assertNothingReserved(loadFixtures('internal-network'));
+    const ko = await docknet(['check', 'internal-network', '--lang', 'ko', '--junit', join(tmpdir(), `docknet-ko-${process.pid}.xml`)]);
+    expect(ko.exitCode, ko.all).to.equal(1);
+    expect(ko.stdout).to.include('✗ secure-network 네트워크가 있음 0/1').and.include('secure-network 네트워크가 없습니다').and.include('힌트:');
+    expect(ko.stdout).to.match(/"secure-network 네트워크가 있음" 항목이 통과하지 못했기 때문에 확인하지 않음/);
+    expect(ko.stdout).to.include('점수 0/20');
   });
 
   it('explains an exercise in the language asked for, with the points of each check', async () => {

@@ -1,8 +1,17 @@
 import { expect } from 'chai';
-import { fateOf, judgeEffect, judgePolicy, misplacedRules, representativePackets } from '../../graders/docker-user-firewall.js';
-import type { Outcome } from '../../src/engine/check.js';
+import * as grader from '../../graders/docker-user-firewall.js';
+import { fateOf, misplacedRules, representativePackets } from '../../graders/docker-user-firewall.js';
+import { inLang, type Lang, type Outcome } from '../../src/engine/check.js';
 import { evaluate } from '../../src/net/firewall.js';
 import { parseRuleset } from '../../src/net/iptables.js';
+
+/** An outcome as a student reading `lang` sees it. */
+function inOne(outcome: Outcome, lang: Lang = 'en'): Outcome {
+  const text = (x: Outcome['hint']) => (x === undefined ? undefined : inLang(x, lang));
+  return { ...outcome, message: text(outcome.message)!, expected: text(outcome.expected), actual: text(outcome.actual), hint: text(outcome.hint) };
+}
+const judgePolicy = (...args: Parameters<typeof grader.judgePolicy>) => inOne(grader.judgePolicy(...args));
+const judgeEffect = (...args: Parameters<typeof grader.judgeEffect>) => inOne(grader.judgeEffect(...args));
 
 const IFACE = 'ens3';
 const packets = representativePackets(IFACE);
@@ -144,6 +153,12 @@ describe('docker-user-firewall grader', () => {
       const outcome = judgePolicy(rules, packets.otherTcp, 'dropped', advice);
       expect(outcome).to.include({ passed: false, message: 'tcp/8080 is accepted by rule 2: -A DOCKER-USER -p tcp -m tcp --dport 8080 -j ACCEPT' });
     });
+  });
+
+  it('says the same in Korean, with the rule text untouched', () => {
+    const outcome = inOne(grader.judgePolicy(ruleset(...COURSE_TEXT), packets.http, 'allowed', 'ADVICE.'), 'ko');
+    expect(outcome.message).to.include('1 번 규칙').and.include('-A DOCKER-USER -j DROP').and.not.include('dropped by');
+    expect(outcome.hint).to.include('iptables -I');
   });
 
   describe('judgeEffect', () => {
