@@ -114,15 +114,12 @@ async function main(): Promise<void> {
         }
         finish(
           await gradeCommand({
+            ...common,
             roster: argv.roster!,
-            exercises: argv.exercises,
             out: argv.out,
             concurrency: argv.concurrency,
             studentTimeoutMs: argv['student-timeout'] * 1000,
             resume: argv.resume,
-            lang: argv.lang,
-            apiTimeoutMs: argv['api-timeout'] * 1000,
-            checkTimeoutMs: argv['check-timeout'] * 1000,
           }),
         );
       },
