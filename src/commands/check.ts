@@ -44,15 +44,18 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
       process.exit(signal === 'SIGINT' ? 130 : 143);
     })();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Kept until the process exits: a second Ctrl-C during cleanup must not kill it with its probes still running.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let report;
   try {
     report = forStudents(await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) }), args.lang);
   } finally {
-    engine.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (!interrupted) {
+      engine.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
   if (interrupted) return interrupted;
 

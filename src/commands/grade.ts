@@ -75,8 +75,9 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
     progress.note(`${signal}: stopping; removing the probes on the hosts being graded`);
     stop();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Kept until the process exits: a second Ctrl-C during cleanup must not kill it with probes still on the hosts.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const grading = Promise.all(
     todo.map((student) =>
@@ -95,8 +96,10 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
     await Promise.race([grading, stopped]);
   } finally {
     await shared.pool.closeAll();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (!interrupted) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     progress.end();
   }
 

@@ -83,13 +83,14 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
   let stopping: NodeJS.Signals | undefined;
   const stopped = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return; // a second Ctrl-C while the probes go changes nothing
       stopping = signal;
       void closeProbes(); // a grading in flight ends at once
       resolve();
       wake();
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 
   try {

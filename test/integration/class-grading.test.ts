@@ -54,7 +54,7 @@ describe('class grading: time limits and interruption', function () {
     });
     run.kill('SIGINT');
     const result = await run;
-    expect(result.exitCode, result.all).to.equal(130);
+    expect(result.exitCode, `${result.all}\nsignal: ${result.signal}`).to.equal(130);
     expect(await ownedContainers(), 'probes left on the engine').to.equal(0);
     expect(await snapshotHost()).to.deep.equal(host.untouched());
 
