@@ -4,7 +4,7 @@
 import { fail, inLang, pass, t, type CheckSpec, type Grader, type Lang, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { describeVerdict, evaluate, type Packet, type Verdict } from '../src/net/firewall.js';
-import type { Rule, Ruleset } from '../src/net/iptables.js';
+import { isUnconditional, type Rule, type Ruleset } from '../src/net/iptables.js';
 
 const CHAIN = 'DOCKER-USER';
 
@@ -172,8 +172,6 @@ export function judgeEffect(ruleset: Ruleset, externalInterface: string): Outcom
 function hintFor(ruleset: Ruleset, advice: string, wrong: Judged, wanted: Wanted, lang: Lang): string {
   return [advice, orderNote(ruleset, wrong, wanted, lang), misplacedNote(ruleset, lang)].filter(Boolean).join(' ');
 }
-
-const isUnconditional = (rule: Rule) => rule.matches.every((m) => m.kind === 'comment');
 
 /**
  * When a rule further down would have decided the packet as wanted, says so and why it

@@ -8,16 +8,13 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { packageRoot } from './paths.js';
 import type { Status } from './engine/check.js';
-import { buildFromBusybox, findStaticBusybox, hasImage } from './docker/probe-image.js';
+import { ensureImageFromBusybox } from './docker/probe-image.js';
 
 /** The image fixtures run for students' containers: busybox, built offline like the probe. */
 export const FIXTURE_IMAGE = 'docknet-fixture:1';
 
-export async function ensureFixtureImage(docker: Docker): Promise<void> {
-  if (await hasImage(docker, FIXTURE_IMAGE)) return;
-  const busybox = findStaticBusybox(undefined);
-  if (!busybox) throw new Error(`${FIXTURE_IMAGE} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
-  await buildFromBusybox(docker, busybox, FIXTURE_IMAGE);
+export function ensureFixtureImage(docker: Docker): Promise<void> {
+  return ensureImageFromBusybox(docker, FIXTURE_IMAGE);
 }
 
 function isRoot(): boolean {

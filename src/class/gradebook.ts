@@ -1,11 +1,16 @@
 // The class view of a run: one gradebook row per student, and what the class got wrong most.
 import { stringify } from 'csv-stringify/sync';
+import { maxScoreOf, type Exercise } from '../engine/runner.js';
 import type { Student } from './roster.js';
 import type { StudentResult } from './results.js';
 
 export interface ExerciseColumn {
   id: string;
   maxScore: number;
+}
+
+export function exerciseColumns(exercises: Pick<Exercise<unknown>, 'id' | 'checks'>[]): ExerciseColumn[] {
+  return exercises.map((e) => ({ id: e.id, maxScore: maxScoreOf(e) }));
 }
 
 // A cell an LMS or spreadsheet would take for a formula is kept as text.

@@ -1,5 +1,6 @@
 import type { GradingReport } from '../engine/check.js';
 import type { SolutionRun } from '../submission/run-solution.js';
+import { maxScoreOf, type Exercise } from '../engine/runner.js';
 import type { Student } from './roster.js';
 
 /**
@@ -25,6 +26,15 @@ export interface StudentResult {
   startedAt: string;
   durationMs: number;
   finishedAt: string;
+}
+
+/** What a student's result records before its grading ends: who, which exercises, when. */
+export function resultStart(student: Student, exercises: Pick<Exercise<unknown>, 'id' | 'title' | 'checks'>[], startedMs: number): Pick<StudentResult, 'student' | 'exercises' | 'startedAt'> {
+  return {
+    student: { id: student.id, name: student.name, where: student.where },
+    exercises: exercises.map((e) => ({ id: e.id, title: e.title, maxScore: maxScoreOf(e) })),
+    startedAt: new Date(startedMs).toISOString(),
+  };
 }
 
 export function statusOf(report: GradingReport): StudentStatus {

@@ -59,6 +59,11 @@ function yamlEntries(text: string): RawEntry[] {
   return list as RawEntry[];
 }
 
+/** A file-name-safe form of an id (the report directory of its student). */
+export function slugOf(id: string): string {
+  return id.replace(/[^A-Za-z0-9._@+-]/g, '_').replace(/^\.+/, '_');
+}
+
 function checkEntries(entries: RawEntry[], baseDir: string, path: string): Student[] {
   if (entries.length === 0) throw new UsageError(`the roster ${path} lists no students`);
   const seen = new Map<string, string>();
@@ -75,7 +80,7 @@ function checkEntries(entries: RawEntry[], baseDir: string, path: string): Stude
     const endpoint = field('endpoint');
     if (!id) throw new UsageError(`${where} has no id`);
     if (!endpoint) throw new UsageError(`${where} (${id}) has no endpoint`);
-    const slug = id.replace(/[^A-Za-z0-9._@+-]/g, '_').replace(/^\.+/, '_');
+    const slug = slugOf(id);
     const clash = seen.get(slug);
     if (clash !== undefined) throw new UsageError(`${where}: id "${id}" is ${clash === id ? 'listed twice' : `too close to "${clash}" to tell their report files apart`}`);
     seen.set(slug, id);

@@ -9,10 +9,9 @@ import { ProbeSession } from '../docker/probe.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
 import { ipv4Configs, networksOverlapping } from '../docker/subnets.js';
 import { errorMessage } from '../errors.js';
-import type { Rule, Ruleset } from '../net/iptables.js';
+import { isUnconditional, type Ruleset } from '../net/iptables.js';
 
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN']);
-const isUnconditional = (rule: Rule) => rule.matches.every((m) => m.kind === 'comment');
 
 /** Pairs of networks whose IPv4 subnets overlap: the host cannot tell which bridge an address is on. */
 export function overlappingSubnets(networks: NetworkDetails[]): string[] {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import picocolors from 'picocolors';
 import stringWidth from 'string-width';
 import { loadExercise, type Lang } from '../engine/exercise.js';
+import { maxScoreOf } from '../engine/runner.js';
 import { exercisesDir } from '../paths.js';
 import { selectGraders } from './select.js';
 
@@ -23,7 +24,7 @@ export function explainCommand(name: string, lang: Lang): number {
   const exercise = loadExercise(grader, lang);
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
   const readme = readFileSync(join(exercisesDir, grader.id, 'README.md'), 'utf8');
-  const total = exercise.checks.reduce((s, c) => s + c.points, 0);
+  const total = maxScoreOf(exercise);
   // Hangul takes two columns in a terminal: pad by what is seen, not by characters.
   const width = Math.max(...exercise.checks.map((c) => stringWidth(c.title)));
   const lines = [

@@ -2,11 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pLimit from 'p-limit';
-import type { ExerciseColumn } from '../class/gradebook.js';
+import { exerciseColumns, type ExerciseColumn } from '../class/gradebook.js';
 import { readPrevious, sameExercises, writeClassFiles, writeStudentFiles } from '../class/output.js';
 import { ProbePool, type Lease } from '../class/probe-pool.js';
 import { Progress } from '../class/progress.js';
-import { needsRegrading, statusOf, type StudentResult } from '../class/results.js';
+import { needsRegrading, resultStart, statusOf, type StudentResult } from '../class/results.js';
 import { readRoster, type Student } from '../class/roster.js';
 import { connect, resolveTarget, targetFor, type Engine } from '../docker/client.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
@@ -38,7 +38,7 @@ export interface GradeArgs extends GradingOptions {
 export async function gradeCommand(args: GradeArgs): Promise<number> {
   const roster = readRoster(args.roster);
   const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
-  const columns: ExerciseColumn[] = exercises.map((e) => ({ id: e.id, maxScore: e.checks.reduce((s, c) => s + c.points, 0) }));
+  const columns: ExerciseColumn[] = exerciseColumns(exercises);
   try {
     await mkdir(join(args.out, 'students'), { recursive: true });
   } catch (err) {
@@ -84,7 +84,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
       limit(async () => {
         if (interrupted) return;
         progress.begin(student);
-        const result = await gradeStudent(student, exercises, columns, args, shared);
+        const result = await gradeStudent(student, exercises, args, shared);
         if (interrupted) return; // cut short by the interruption: not a result
         await writeStudentFiles(args.out, student, result);
         results.set(student.id, result);
@@ -121,7 +121,6 @@ interface SharedByStudents {
 async function gradeStudent(
   student: Student,
   exercises: Exercise<GradingContext>[],
-  columns: ExerciseColumn[],
   args: GradeArgs,
   { localEngine, pool, images, note }: SharedByStudents,
 ): Promise<StudentResult> {
@@ -152,11 +151,7 @@ async function gradeStudent(
       engine?.close();
       void lease?.release();
     });
-  const base = {
-    student: { id: student.id, name: student.name, where: student.where },
-    exercises: exercises.map((e, i) => ({ id: e.id, title: e.title, maxScore: columns[i].maxScore })),
-    startedAt: new Date(t0).toISOString(),
-  };
+  const base = resultStart(student, exercises, t0);
   try {
     const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
     return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };

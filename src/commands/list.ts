@@ -7,6 +7,7 @@ import type { ExerciseResult } from '../engine/check.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { errorMessage } from '../errors.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
+import { maxScoreOf } from '../engine/runner.js';
 
 export interface ListArgs extends GradingOptions {
   lang: Lang;
@@ -37,7 +38,7 @@ export async function listCommand(args: ListArgs): Promise<number> {
   }
   const titleWidth = Math.max(...exercises.map((e) => stringWidth(e.title)));
   for (const exercise of exercises) {
-    const max = exercise.checks.reduce((sum, c) => sum + c.points, 0);
+    const max = maxScoreOf(exercise);
     const result = scores?.get(exercise.id);
     const score = result ? (result.score === max ? pc.green : pc.yellow)(`${String(result.score).padStart(2)}/${max}`) : pc.dim(`${max} ${args.lang === 'ko' ? '점' : 'points'}`);
     process.stdout.write(`${exercise.id.padEnd(22)} ${exercise.title}${' '.repeat(titleWidth - stringWidth(exercise.title))}  ${score}\n`);

@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { summarize, type ExerciseColumn } from '../class/gradebook.js';
+import { exerciseColumns, summarize, type ExerciseColumn } from '../class/gradebook.js';
 import { writeClassFiles, writeStudentFiles } from '../class/output.js';
 import type { StudentResult } from '../class/results.js';
-import type { Student } from '../class/roster.js';
+import { slugOf, type Student } from '../class/roster.js';
 import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget, type Engine } from '../docker/client.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
@@ -54,7 +54,7 @@ async function localEngine(host: string | undefined, apiTimeoutMs: number): Prom
 
 function submissionStudent(dir: string, where: string): Student {
   const id = basename(resolve(dir));
-  return { id, name: '', endpoint: where, where, credentials: {}, slug: id.replace(/[^A-Za-z0-9._@+-]/g, '_') };
+  return { id, name: '', endpoint: where, where, credentials: {}, slug: slugOf(id) };
 }
 
 /** Ctrl-C: the solution is killed, the probes removed, and the host put back before exiting. */
@@ -136,7 +136,7 @@ export function selectSubmissions(names: string[], shard?: [number, number]): st
 
 export async function submissionsCommand(args: SubmissionsArgs): Promise<number> {
   const exercises: Exercise<GradingContext>[] = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
-  const columns: ExerciseColumn[] = exercises.map((e) => ({ id: e.id, maxScore: e.checks.reduce((s, c) => s + c.points, 0) }));
+  const columns: ExerciseColumn[] = exerciseColumns(exercises);
   let names: string[];
   try {
     names = readdirSync(args.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);

@@ -94,6 +94,14 @@ export async function buildFromBusybox(docker: Docker, busyboxPath: string, ref 
   await followProgress(docker, stream as Readable);
 }
 
+/** Builds `ref` from this machine's static busybox unless the engine has it; tests and fixtures need no registry. */
+export async function ensureImageFromBusybox(docker: Docker, ref: string): Promise<void> {
+  if (await hasImage(docker, ref)) return;
+  const busybox = findStaticBusybox(undefined);
+  if (!busybox) throw new Error(`${ref} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
+  await buildFromBusybox(docker, busybox, ref);
+}
+
 /** Builds the image from Docker Hub's busybox: needs a registry. */
 export async function buildFromRegistry(docker: Docker, ref = PROBE_IMAGE): Promise<void> {
   const pack = tar.pack();

@@ -70,6 +70,11 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
   return Promise.all(checks.map(start));
 }
 
+/** The points of every check of an exercise. */
+export function maxScoreOf(exercise: Pick<Exercise<unknown>, 'checks'>): number {
+  return exercise.checks.reduce((sum, c) => sum + c.points, 0);
+}
+
 export async function gradeExercise<Ctx>(exercise: Exercise<Ctx>, ctx: Ctx, options: RunOptions): Promise<ExerciseResult> {
   const t0 = performance.now();
   exercise.warmUp?.(ctx);
@@ -78,7 +83,7 @@ export async function gradeExercise<Ctx>(exercise: Exercise<Ctx>, ctx: Ctx, opti
     id: exercise.id,
     title: exercise.title,
     score: checks.reduce((sum, c) => sum + c.points, 0),
-    maxScore: exercise.checks.reduce((sum, c) => sum + c.points, 0),
+    maxScore: maxScoreOf(exercise),
     checks,
     durationMs: Math.round(performance.now() - t0),
   };

@@ -39,6 +39,9 @@ export interface Rule {
 
 export interface Chain { name: string; policy?: string; rules: Rule[] }
 
+/** A rule that matches every packet (comments match everything). */
+export const isUnconditional = (rule: Rule) => rule.matches.every((m) => m.kind === 'comment');
+
 export interface Ruleset { chains: Map<string, Chain> }
 
 // `-j`/`-g` as written; whether a name is a chain is known only once all lines are read.

@@ -1,5 +1,5 @@
 import type { StudentResult } from '../class/results.js';
-import { statusOf } from '../class/results.js';
+import { resultStart, statusOf } from '../class/results.js';
 import type { Student } from '../class/roster.js';
 import type { Engine } from '../docker/client.js';
 import type { GradingContext } from '../engine/context.js';
@@ -34,11 +34,7 @@ export async function gradeSubmission(
   interruptible: Interruptible = {},
 ): Promise<StudentResult> {
   const t0 = Date.now();
-  const base = {
-    student: { id: student.id, name: student.name, where: student.where },
-    exercises: exercises.map((e) => ({ id: e.id, title: e.title, maxScore: e.checks.reduce((s, c) => s + c.points, 0) })),
-    startedAt: new Date(t0).toISOString(),
-  };
+  const base = resultStart(student, exercises, t0);
   const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
   const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
   if (!argv) return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };

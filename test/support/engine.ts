@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import { ensureFixtureImage } from '../../src/fixtures.js';
 import { LABEL, OWNER } from '../../src/docker/labels.js';
-import { findStaticBusybox, buildFromBusybox, hasImage, PROBE_IMAGE } from '../../src/docker/probe-image.js';
+import { ensureImageFromBusybox, PROBE_IMAGE } from '../../src/docker/probe-image.js';
 
 export { FIXTURE_IMAGE } from '../../src/fixtures.js';
 
@@ -33,10 +33,7 @@ export async function requireEngineOrFail(): Promise<void> {
 
 async function ensureOfflineImages(): Promise<void> {
   await ensureFixtureImage(docker);
-  if (await hasImage(docker, PROBE_IMAGE)) return;
-  const busybox = findStaticBusybox(undefined);
-  if (!busybox) throw new Error(`${PROBE_IMAGE} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
-  await buildFromBusybox(docker, busybox, PROBE_IMAGE);
+  await ensureImageFromBusybox(docker, PROBE_IMAGE);
 }
 
 export function isRoot(): boolean {
