@@ -1,7 +1,17 @@
 import type { GradingReport } from '../engine/check.js';
-import type { SolutionRun } from '../submission/run-solution.js';
 import { maxScoreOf, type Exercise } from '../engine/runner.js';
 import type { Student } from './roster.js';
+
+/** How a submission's solution ran (`grade --submission`). */
+export interface SolutionRun {
+  /** what ran, as a person would type it */
+  command: string;
+  exitCode?: number;
+  timedOut: boolean;
+  /** stdout and stderr as they came, cut to its last 32 KiB */
+  output: string;
+  durationMs: number;
+}
 
 /**
  * How one student's grading ended. `graded`: every check decided; `graded-with-errors`:

@@ -1,65 +1,36 @@
 import { atomicWrite } from '../atomic-file.js';
-import { connect, resolveTarget } from '../docker/client.js';
-import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import { allPassed, forStudents } from '../engine/check.js';
-import { loadExercise, type Lang } from '../engine/exercise.js';
-import { gradeEngine, type GradingOptions } from '../grading.js';
+import { loadExercise } from '../engine/exercise.js';
+import { GradingSession } from '../engine/session.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { runCommand } from './lifecycle.js';
+import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
 import { selectGraders } from './select.js';
-import { watchCommand } from './watch.js';
+import { watch } from './watch.js';
 
-export interface CheckArgs extends GradingOptions {
-  exercises: string[];
-  host?: string;
-  json?: string;
-  junit: string;
-  lang: Lang;
-  /** grade again on every relevant change, until Ctrl-C */
-  watch?: boolean;
-}
+/** Grades the engine and writes the reports: exit 0 when every check passed, 1 otherwise. */
+export const checkCommand = defineCommand({
+  command: 'check [exercises..]',
+  describe: 'grade exercises on the engine (all when none is named)',
+  builder: (y) =>
+    withReports(withCheckTimeout(withExercises(y))).option('watch', {
+      type: 'boolean',
+      default: false,
+      describe: 'grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C',
+    }),
+  run: (argv) =>
+    runCommand(async (life) => {
+      const options = gradingOptions(argv);
+      const exercises = selectGraders(argv.exercises).map((g) => loadExercise(g, argv.lang));
+      const session = life.own(await GradingSession.open(argv.host, { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, onImage: (line) => process.stderr.write(`docknet: ${line}\n`) }));
+      if (argv.watch) return watch(session, exercises, options, life);
 
-/** Grades the engine and writes the reports; returns the exit code (0 all passed, 1 otherwise). */
-export async function checkCommand(args: CheckArgs): Promise<number> {
-  const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
-  const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
-  const built = await ensureProbeImage(engine.docker, engine.info.arch);
-  if (built !== 'present') process.stderr.write(`docknet: built the probe image (${describeSource(built)})\n`);
-  if (args.watch) {
-    try {
-      return await watchCommand(engine, exercises, args, args.lang);
-    } finally {
-      engine.close();
-    }
-  }
-
-  // On Ctrl-C the probes go first; no report is written for a run that did not finish.
-  let closeProbes = async () => {};
-  let interrupted: Promise<never> | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted ??= (async () => {
-      process.stderr.write(`\ndocknet: ${signal}: removing the grader's probes\n`);
-      await closeProbes();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    })();
-  };
-  // Kept until the process exits: a second Ctrl-C during cleanup must not kill it with its probes still running.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let report;
-  try {
-    report = forStudents(await gradeEngine(engine, exercises, args, { onSession: (close) => (closeProbes = close) }), args.lang);
-  } finally {
-    if (!interrupted) {
-      engine.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  }
-  if (interrupted) return interrupted;
-
-  await Promise.all([args.json && atomicWrite(args.json, renderJson(report)), atomicWrite(args.junit, renderJunit(report))]);
-  process.stdout.write(renderConsole(report, { lang: args.lang }));
-  return allPassed(report) ? 0 : 1;
-}
+      // No report is written for a run that did not finish: `race` gives up once the probes are gone.
+      const report = forStudents(await life.race(session.grade(exercises, options)), argv.lang);
+      await Promise.all([argv.json && atomicWrite(argv.json, renderJson(report)), atomicWrite(argv.junit, renderJunit(report))]);
+      process.stdout.write(renderConsole(report, { lang: argv.lang }));
+      return allPassed(report) ? 0 : 1;
+    }),
+});

@@ -1,101 +1,39 @@
-// `docknet doctor`: the course's troubleshooting script, done safely. It reads the
-// engine and the host's firewall and names what looks wrong; it sends no traffic
-// (the course's version pings google.com from every container).
+// `docknet doctor`: what is on the engine and what looks wrong; it sends no traffic.
 import picocolors from 'picocolors';
-import { connect, resolveTarget } from '../docker/client.js';
-import { HostView, containerName, isRunning, type ContainerDetails, type NetworkDetails } from '../docker/host.js';
-import { openHostFirewall } from '../docker/host-firewall.js';
-import { ProbeSession } from '../docker/probe.js';
-import { ensureProbeImage } from '../docker/probe-image.js';
-import { ipv4Configs, networksOverlapping } from '../docker/subnets.js';
-import { errorMessage } from '../errors.js';
-import { isUnconditional, type Ruleset } from '../net/iptables.js';
+import { diagnose } from '../engine/diagnosis.js';
+import { GradingSession } from '../engine/session.js';
+import { runCommand } from './lifecycle.js';
+import { defineCommand } from './options.js';
 
-const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN']);
-
-/** Pairs of networks whose IPv4 subnets overlap: the host cannot tell which bridge an address is on. */
-export function overlappingSubnets(networks: NetworkDetails[]): string[] {
-  return networks.flatMap((n, i) =>
-    ipv4Configs(n).flatMap((c) =>
-      networksOverlapping(networks.slice(i + 1), c.Subnet!, n.Name).map((o) => `networks ${n.Name} (${c.Subnet}) and ${o.name} (${o.subnet}) overlap`),
-    ),
-  );
-}
-
-/** Rules of DOCKER-USER that no packet reaches: they sit behind a rule that decides everything. */
-export function unreachableRules(ruleset: Ruleset): string[] {
-  const rules = ruleset.chains.get('DOCKER-USER')?.rules ?? [];
-  const blocker = rules.find((r) => isUnconditional(r) && TERMINAL.has(r.target.kind));
-  if (!blocker) return [];
-  return rules
-    .filter((r) => r.index > blocker.index)
-    .map((r) => `DOCKER-USER rule ${r.index} (${r.text}) is never reached: rule ${blocker.index} (${blocker.text}) decides every packet first; insert with iptables -I DOCKER-USER <position>, not -A`);
-}
-
-function describeContainer(c: ContainerDetails): string {
-  const networks = Object.entries(c.NetworkSettings.Networks ?? {})
-    .map(([name, e]) => `${name} ${e.IPAddress || '(no address)'}`)
-    .join(', ');
-  const ports = Object.entries(c.NetworkSettings.Ports ?? {})
-    .flatMap(([port, bindings]) => (bindings ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort}→${port}`))
-    .join(', ');
-  return `${containerName(c)} [${c.State.Status}] ${networks || `network mode ${c.HostConfig.NetworkMode}`}${ports ? `; published ${ports}` : ''}`;
-}
-
-function describeNetwork(n: NetworkDetails): string {
-  const configs = (n.IPAM?.Config ?? []).map((c) => `${c.Subnet ?? '?'}${c.IPRange ? ` range ${c.IPRange}` : ''}${c.Gateway ? ` gw ${c.Gateway}` : ''}`).join('; ');
-  return `${n.Name} (${n.Driver}${n.Internal ? ', internal' : ''}) ${configs || 'no IPAM config'}`;
-}
-
-export async function doctorCommand(args: { host?: string; apiTimeoutMs: number }): Promise<number> {
-  const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
-  const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
-  const probes = new ProbeSession(engine.docker, `doctor-${process.pid}`, { timeoutMs: args.apiTimeoutMs });
-  const problems: string[] = [];
-  const out: string[] = [];
-  try {
-    const host = new HostView(engine.docker, args.apiTimeoutMs);
-    const [networks, summaries] = await Promise.all([host.networks(), host.containers()]);
-    const containers = (await Promise.all(summaries.map((s) => host.containerById(s.Id)))).sort((a, b) => containerName(a).localeCompare(containerName(b)));
-
-    out.push(pc.bold('Engine'), `  Docker ${engine.info.version} (API ${engine.info.apiVersion}) at ${engine.target.label}`);
-    try {
-      await ensureProbeImage(engine.docker, engine.info.arch); // only needed when the firewall is read through a helper
-      const firewall = await openHostFirewall(engine.target, probes, { timeoutMs: args.apiTimeoutMs }).read();
-      out.push(`  firewall read with ${firewall.backend}; traffic from outside enters on ${firewall.externalInterface}`);
-      problems.push(...unreachableRules(firewall.ruleset));
-    } catch (err) {
-      out.push(`  ${pc.yellow(`the host's firewall could not be read: ${errorMessage(err)}`)}`);
-    }
-
-    out.push('', pc.bold('Networks'), ...networks.map((n) => `  ${describeNetwork(n)}`));
-    out.push('', pc.bold('Containers'), ...(containers.length ? containers.map((c) => `  ${describeContainer(c)}`) : ['  none']));
-
-    problems.push(...overlappingSubnets(networks));
-    const running = containers.filter(isRunning);
-    const onDefaultBridge = running.filter((c) => c.NetworkSettings.Networks?.bridge);
-    if (onDefaultBridge.length > 1) {
-      problems.push(`${onDefaultBridge.map(containerName).join(', ')} are on the default bridge, where containers cannot resolve each other's names: put them on a user-defined network (docker network create …; docker network connect …)`);
-    } else if (onDefaultBridge.length === 1) {
-      problems.push(`${containerName(onDefaultBridge[0])} is on the default bridge, where no container name resolves: use a user-defined network`);
-    }
-    const byId = new Map(networks.map((n) => [n.Id, n]));
-    for (const c of running) {
-      const attached = Object.values(c.NetworkSettings.Networks ?? {}).map((e) => byId.get(e.NetworkID)).filter((n): n is NetworkDetails => n !== undefined);
-      const internal = attached.filter((n) => n.Internal);
-      const open = attached.filter((n) => !n.Internal && n.Driver !== 'null');
-      if (internal.length > 0 && open.length > 0) {
-        problems.push(`${containerName(c)} is on the internal network ${internal.map((n) => n.Name).join(', ')} and also on ${open.map((n) => n.Name).join(', ')}, which is a way out`);
-      }
-    }
-    for (const c of containers.filter((x) => !isRunning(x) && Object.keys(x.NetworkSettings.Networks ?? {}).length > 0)) {
-      problems.push(`${containerName(c)} is ${c.State.Status}${c.State.Status === 'exited' ? ` (exit code ${c.State.ExitCode})` : ''}: its networks have no one there`);
-    }
-  } finally {
-    await probes.close();
-    engine.close();
-  }
-  out.push('', pc.bold(problems.length ? `Problems (${problems.length})` : 'Problems'), ...(problems.length ? problems.map((p) => `  ${pc.red('✗')} ${p}`) : [`  ${pc.green('✓')} none found`]));
-  process.stdout.write(`${out.join('\n')}\n`);
-  return problems.length ? 1 : 0;
-}
+export const doctorCommand = defineCommand({
+  command: 'doctor',
+  describe: 'what is on the engine and what looks wrong: networks, containers, overlapping subnets, names that cannot resolve, DOCKER-USER order; no traffic sent',
+  builder: (y) => y,
+  run: (argv) =>
+    runCommand(async (life) => {
+      const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+      const apiTimeoutMs = argv.apiTimeout * 1000;
+      // the probe image is only needed when the firewall is read through a helper
+      const session = life.own(await GradingSession.open(argv.host, { apiTimeoutMs, probeImage: true }));
+      const found = await life.race(session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)));
+      const firewall = found.firewall.read
+        ? `  firewall read with ${found.firewall.backend}; traffic from outside enters on ${found.firewall.externalInterface}`
+        : `  ${pc.yellow(`the host's firewall could not be read: ${found.firewall.why}`)}`;
+      const out = [
+        pc.bold('Engine'),
+        `  ${found.engine}`,
+        firewall,
+        '',
+        pc.bold('Networks'),
+        ...found.networks.map((n) => `  ${n}`),
+        '',
+        pc.bold('Containers'),
+        ...(found.containers.length ? found.containers.map((c) => `  ${c}`) : ['  none']),
+        '',
+        pc.bold(found.problems.length ? `Problems (${found.problems.length})` : 'Problems'),
+        ...(found.problems.length ? found.problems.map((p) => `  ${pc.red('✗')} ${p}`) : [`  ${pc.green('✓')} none found`]),
+      ];
+      process.stdout.write(`${out.join('\n')}\n`);
+      return found.problems.length ? 1 : 0;
+    }),
+});

@@ -5,6 +5,7 @@ import stringWidth from 'string-width';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { maxScoreOf } from '../engine/runner.js';
 import { exercisesDir } from '../paths.js';
+import { defineCommand } from './options.js';
 import { selectGraders } from './select.js';
 
 const SECTION: Record<Lang, string> = { ko: '## 한국어', en: '## English' };
@@ -18,8 +19,15 @@ export function section(readme: string, lang: Lang): string {
   return (end < 0 ? body : body.slice(0, end)).trim();
 }
 
+export const explainCommand = defineCommand({
+  command: 'explain <exercise>',
+  describe: 'what an exercise asks for, and what each check is worth',
+  builder: (y) => y.positional('exercise', { type: 'string', demandOption: true }),
+  run: (argv) => explain(argv.exercise, argv.lang),
+});
+
 /** Prints what an exercise asks for, and what each check is worth. */
-export function explainCommand(name: string, lang: Lang): number {
+function explain(name: string, lang: Lang): number {
   const [grader] = selectGraders([name]);
   const exercise = loadExercise(grader, lang);
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);

@@ -1,164 +1,60 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import Docker from 'dockerode';
-import pLimit from 'p-limit';
-import { exerciseColumns, type ExerciseColumn } from '../class/gradebook.js';
-import { readPrevious, sameExercises, writeClassFiles, writeStudentFiles } from '../class/output.js';
-import { ProbePool, type Lease } from '../class/probe-pool.js';
-import { Progress } from '../class/progress.js';
-import { needsRegrading, resultStart, statusOf, type StudentResult } from '../class/results.js';
-import { readRoster, type Student } from '../class/roster.js';
-import { connect, resolveTarget, targetFor, type Engine } from '../docker/client.js';
-import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
-import type { GradingContext } from '../engine/context.js';
-import { loadExercise, type Lang } from '../engine/exercise.js';
-import type { Exercise } from '../engine/runner.js';
-import { UsageError, errorMessage, withTimeout } from '../errors.js';
-import { gradeEngine, type GradingOptions } from '../grading.js';
-import { selectGraders } from './select.js';
+import { UsageError } from '../errors.js';
+import { gradeRoster } from './grade-roster.js';
+import { gradeOneSubmission } from './grade-submission.js';
+import { gradeSubmissions } from './grade-submissions.js';
+import { runCommand } from './lifecycle.js';
+import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
 
-export interface GradeArgs extends GradingOptions {
-  roster: string;
-  exercises: string[];
-  out: string;
-  concurrency: number;
-  /** bound on one student's whole grading, in ms */
-  studentTimeoutMs: number;
-  /** take only students whose result in `out` is missing or not fully graded */
-  resume: boolean;
-  lang: Lang;
+function parseShard(text: string): [number, number] | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return index >= 1 && index <= count ? [index, count] : undefined;
 }
 
-/**
- * Grades every student's engine in the roster, a bounded number at a time. A
- * student's failure (unreachable, bad credentials, hung, crashed) is that
- * student's error row; the run goes on. Files are written as students finish,
- * so an interrupted run keeps them and `--resume` takes only what is missing.
- */
-export async function gradeCommand(args: GradeArgs): Promise<number> {
-  const roster = readRoster(args.roster);
-  const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
-  const columns: ExerciseColumn[] = exerciseColumns(exercises);
-  try {
-    await mkdir(join(args.out, 'students'), { recursive: true });
-  } catch (err) {
-    throw new UsageError(`cannot write to ${args.out}: ${errorMessage(err)}`);
-  }
-
-  const results = new Map<string, StudentResult>();
-  if (args.resume) {
-    for (const student of roster) {
-      const previous = await readPrevious(args.out, student);
-      if (previous && sameExercises(previous, columns) && !needsRegrading(previous)) results.set(student.id, previous);
-    }
-  }
-  const todo = roster.filter((s) => !results.has(s.id));
-  const progress = new Progress(todo.length);
-  if (args.resume) progress.note(`${roster.length - todo.length} of ${roster.length} students already graded in ${args.out}; grading the other ${todo.length}`);
-  else progress.note(`grading ${todo.length} student${todo.length === 1 ? '' : 's'}, ${Math.min(args.concurrency, todo.length)} at a time`);
-
-  // The engine this machine uses can hand the probe image to remote engines that lack it.
-  const shared: SharedByStudents = {
-    localEngine: new Docker(resolveTarget(undefined).options),
-    pool: new ProbePool(args.apiTimeoutMs),
-    images: new Map(),
-    note: (line) => progress.note(line),
-  };
-  const limit = pLimit(args.concurrency);
-  let interrupted: NodeJS.Signals | undefined;
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = signal;
-    limit.clearQueue();
-    progress.note(`${signal}: stopping; removing the probes on the hosts being graded`);
-    stop();
-  };
-  // Kept until the process exits: a second Ctrl-C during cleanup must not kill it with probes still on the hosts.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const grading = Promise.all(
-    todo.map((student) =>
-      limit(async () => {
-        if (interrupted) return;
-        progress.begin(student);
-        const result = await gradeStudent(student, exercises, args, shared);
-        if (interrupted) return; // cut short by the interruption: not a result
-        await writeStudentFiles(args.out, student, result);
-        results.set(student.id, result);
-        progress.finish(result);
+/** `grade` has three modes: a class's engines (--roster), one submitted solution (--submission), a batch of them (--submissions). */
+export const gradeCommand = defineCommand({
+  command: 'grade [exercises..]',
+  describe: "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
+  builder: (y) =>
+    withReports(withCheckTimeout(withExercises(y)), '(--submission) ')
+      .option('roster', { type: 'string', describe: 'CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)' })
+      .option('submission', { type: 'string', describe: "a directory holding solution.sh or a compose file: run it on this machine's engine, grade, put the host back" })
+      .option('submissions', { type: 'string', describe: 'a directory of submission directories, graded one after another' })
+      .option('out', { type: 'string', default: 'reports/class', describe: '(--roster, --submissions) directory for the gradebook, summary and per-student reports' })
+      .option('concurrency', { type: 'number', default: 8, describe: '(--roster) students graded at the same time' })
+      .option('student-timeout', { type: 'number', default: 180, describe: "(--roster) seconds one student's grading may take in all" })
+      .option('resume', { type: 'boolean', default: false, describe: '(--roster) grade only students whose result in --out is missing or not fully graded' })
+      .option('shard', { type: 'string', describe: '(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them' })
+      .option('solution-timeout', { type: 'number', default: 120, describe: '(--submission, --submissions) seconds a solution may run' })
+      .option('markdown', { type: 'string', describe: '(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY' })
+      .option('min-score', { type: 'number', describe: '(--submission) exit 0 at or above this score, 1 below it' })
+      .check((argv) => {
+        const modes = [argv.roster, argv.submission, argv.submissions].filter((m) => m !== undefined);
+        if (modes.length !== 1) throw new UsageError('give exactly one of --roster, --submission or --submissions');
+        if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1)) throw new UsageError('--concurrency must be a whole number of at least 1');
+        if (argv.shard !== undefined && parseShard(argv.shard) === undefined) throw new UsageError('--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4');
+        return true;
       }),
-    ),
-  );
-  try {
-    await Promise.race([grading, stopped]);
-  } finally {
-    await shared.pool.closeAll();
-    if (!interrupted) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-    progress.end();
-  }
-
-  await writeClassFiles(args.out, columns, roster, results);
-  // Checks cut short may still be waiting on their hosts; their probes are gone, so nothing is left to wait for.
-  if (interrupted) process.exit(interrupted === 'SIGINT' ? 130 : 143);
-  return roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1;
-}
-
-/** What the students of one run share: where the probe image can come from, the probes, engines whose image is ready. */
-interface SharedByStudents {
-  localEngine: Docker;
-  pool: ProbePool;
-  /** per engine ID: the probe image made ready once, however many students it hosts */
-  images: Map<string, Promise<void>>;
-  note(line: string): void;
-}
-
-async function gradeStudent(
-  student: Student,
-  exercises: Exercise<GradingContext>[],
-  args: GradeArgs,
-  { localEngine, pool, images, note }: SharedByStudents,
-): Promise<StudentResult> {
-  const t0 = Date.now();
-  let engine: Engine | undefined;
-  let lease: Lease | undefined;
-  const work = (async () => {
-    const target = targetFor(student.endpoint, student.credentials);
-    engine = await connect(target, args.apiTimeoutMs);
-    const engineId = (await withTimeout(engine.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ?? student.where;
-    const connected = engine;
-    let image = images.get(engineId);
-    if (!image) {
-      image = ensureProbeImage(connected.docker, connected.info.arch, localEngine).then((source) => {
-        if (source !== 'present') note(`built the probe image on ${student.where} (${describeSource(source)})`);
-      });
-      images.set(engineId, image);
-      image.catch(() => images.delete(engineId)); // the next student of that engine tries again
-    }
-    await image;
-    lease = await pool.lease(engineId, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
-    return gradeEngine(engine, exercises, args, { shared: lease.probes });
-  })();
-  // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
-  work
-    .catch(() => {})
-    .finally(() => {
-      engine?.close();
-      void lease?.release();
-    });
-  const base = resultStart(student, exercises, t0);
-  try {
-    const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
-    return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
-  } catch (err) {
-    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
-  } finally {
-    engine?.close();
-    await lease?.release();
-  }
-}
+  run: (argv) =>
+    runCommand(async (life) => {
+      const common = {
+        ...gradingOptions(argv),
+        exercises: argv.exercises,
+        lang: argv.lang,
+        host: argv.host,
+        solutionTimeoutMs: argv.solutionTimeout * 1000,
+        markdown: argv.markdown,
+      };
+      if (argv.submission !== undefined) {
+        return gradeOneSubmission({ ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv.minScore }, life);
+      }
+      if (argv.submissions !== undefined) {
+        return gradeSubmissions({ ...common, dir: argv.submissions, out: argv.out, shard: argv.shard === undefined ? undefined : parseShard(argv.shard) }, life);
+      }
+      return gradeRoster(
+        { ...common, roster: argv.roster!, out: argv.out, concurrency: argv.concurrency, studentTimeoutMs: argv.studentTimeout * 1000, resume: argv.resume },
+        life,
+      );
+    }),
+});

@@ -1,38 +1,41 @@
 import picocolors from 'picocolors';
 import stringWidth from 'string-width';
 import { graders } from '../../graders/index.js';
-import { connect, resolveTarget } from '../docker/client.js';
-import { ensureProbeImage } from '../docker/probe-image.js';
 import type { ExerciseResult } from '../engine/check.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
-import { errorMessage } from '../errors.js';
-import { gradeEngine, type GradingOptions } from '../grading.js';
 import { maxScoreOf } from '../engine/runner.js';
+import { GradingSession, type GradingOptions } from '../engine/session.js';
+import { errorMessage } from '../errors.js';
+import { Interrupted, runCommand, type Lifecycle } from './lifecycle.js';
+import { defineCommand, gradingOptions } from './options.js';
 
-export interface ListArgs extends GradingOptions {
+interface ListArgs extends GradingOptions {
   lang: Lang;
   host?: string;
   /** list only, without grading */
   offline: boolean;
 }
 
+export const listCommand = defineCommand({
+  command: 'list',
+  describe: 'the exercises, with your current score on each when an engine answers',
+  builder: (y) => y.option('offline', { type: 'boolean', default: false, describe: 'only list them, without grading' }),
+  run: (argv) => runCommand((life) => list({ ...gradingOptions({ ...argv, 'check-timeout': 30 }), host: argv.host, lang: argv.lang, offline: argv.offline }, life)),
+});
+
 /** The exercises with their points, and the current score of each when an engine answers. */
-export async function listCommand(args: ListArgs): Promise<number> {
+async function list(args: ListArgs, life: Lifecycle): Promise<number> {
   const exercises = graders.map((g) => loadExercise(g, args.lang));
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
   let scores: Map<string, ExerciseResult> | undefined;
   let why = '';
   if (!args.offline) {
     try {
-      const engine = await connect(resolveTarget(args.host), Math.min(args.apiTimeoutMs, 2000));
-      try {
-        await ensureProbeImage(engine.docker, engine.info.arch);
-        const report = await gradeEngine(engine, exercises, args);
-        scores = new Map(report.exercises.map((e) => [e.id, e]));
-      } finally {
-        engine.close();
-      }
+      const session = life.own(await GradingSession.open(args.host, { apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000), probeImage: true }));
+      const report = await life.race(session.grade(exercises, args));
+      scores = new Map(report.exercises.map((e) => [e.id, e]));
     } catch (err) {
+      if (err instanceof Interrupted) throw err;
       why = errorMessage(err).split('\n')[0];
     }
   }

@@ -1,9 +1,27 @@
+import type Docker from 'dockerode';
 import { connect, resolveTarget } from '../docker/client.js';
 import { buildFromBusybox, buildFromRegistry, findStaticBusybox, loadImageFile, PROBE_IMAGE, saveImageFile } from '../docker/probe-image.js';
 import { accessSync, constants } from 'node:fs';
 import { UsageError, errorMessage } from '../errors.js';
+import { defineCommand } from './options.js';
 
-export interface ProbeArgs {
+export const probeCommand = defineCommand({
+  command: 'probe <action> [file]',
+  describe: 'make the probe image: build it, or save/load it as a tarball for air-gapped rooms',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['build', 'save', 'load'] as const, demandOption: true })
+      .positional('file', { type: 'string', describe: 'tarball to save to or load from' })
+      .option('from', { choices: ['busybox', 'registry'] as const, describe: 'build from a static busybox here, or from the registry' })
+      .option('busybox', { type: 'string', describe: 'path of a statically linked busybox to build from' })
+      .check((argv) => {
+        if (argv.action !== 'build' && !argv.file) throw new UsageError(`probe ${argv.action} needs a FILE`);
+        return true;
+      }),
+  run: (argv) => probe({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, apiTimeoutMs: argv.apiTimeout * 1000 }),
+});
+
+interface ProbeArgs {
   action: 'build' | 'save' | 'load';
   file?: string;
   from?: 'busybox' | 'registry';
@@ -13,13 +31,21 @@ export interface ProbeArgs {
 }
 
 /** Makes the probe image available: offline from busybox, online from a registry, or from a tarball. */
-export async function probeCommand(args: ProbeArgs): Promise<number> {
-  const { docker, info } = await connect(resolveTarget(args.host), args.apiTimeoutMs);
+async function probe(args: ProbeArgs): Promise<number> {
+  const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
+  try {
+    return await make(engine.docker, engine.info.arch, args);
+  } finally {
+    engine.close();
+  }
+}
+
+async function make(docker: Docker, arch: string | undefined, args: ProbeArgs): Promise<number> {
   switch (args.action) {
     case 'build': {
-      const busybox = args.busybox ?? (args.from === 'registry' ? undefined : findStaticBusybox(info.arch));
+      const busybox = args.busybox ?? (args.from === 'registry' ? undefined : findStaticBusybox(arch));
       if (busybox) await buildFromBusybox(docker, busybox);
-      else if (args.from === 'busybox') throw new UsageError(`no static busybox for ${info.arch} here: apt-get install busybox-static, or pass --busybox PATH`);
+      else if (args.from === 'busybox') throw new UsageError(`no static busybox for ${arch} here: apt-get install busybox-static, or pass --busybox PATH`);
       else await buildFromRegistry(docker);
       process.stdout.write(`built ${PROBE_IMAGE} from ${busybox ?? 'the registry'}\n`);
       return 0;

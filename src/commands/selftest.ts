@@ -1,17 +1,25 @@
 import Docker from 'dockerode';
 import picocolors from 'picocolors';
-import { connect, resolveTarget } from '../docker/client.js';
-import { ensureProbeImage } from '../docker/probe-image.js';
+import { resolveTarget } from '../docker/client.js';
 import type { Status } from '../engine/check.js';
 import { loadExercise } from '../engine/exercise.js';
+import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { applyFixture, assertNothingReserved, ensureFixtureImage, loadFixtures, removeFixture, type Fixture } from '../fixtures.js';
-import { gradeEngine, type GradingOptions } from '../grading.js';
+import { runCommand, type Lifecycle } from './lifecycle.js';
+import { defineCommand, gradingOptions, withCheckTimeout, withExercises } from './options.js';
 import { selectGraders } from './select.js';
 
-export interface SelftestArgs extends GradingOptions {
+interface SelftestArgs extends GradingOptions {
   exercises: string[];
 }
+
+export const selftestCommand = defineCommand({
+  command: 'selftest [exercises..]',
+  describe: "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
+  builder: (y) => withCheckTimeout(withExercises(y)),
+  run: (argv) => runCommand((life) => selftest({ ...gradingOptions(argv), lang: 'en', exercises: argv.exercises }, life)),
+});
 
 /**
  * For each exercise: an empty host passes no check, the correct fixtures pass every
@@ -19,18 +27,17 @@ export interface SelftestArgs extends GradingOptions {
  * run it after editing a grader or a fixture. Builds fixtures on this machine's
  * engine (root: some change the firewall) and removes exactly what they made.
  */
-export async function selftestCommand(args: SelftestArgs): Promise<number> {
+async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   const graders = selectGraders(args.exercises);
   if (process.getuid?.() !== 0) throw new UsageError('selftest builds fixtures with docker and iptables commands on this machine: run as root');
   const target = resolveTarget(undefined);
   if (target.options.socketPath === undefined) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
-  const engine = await connect(target, args.apiTimeoutMs);
   const docker = new Docker(target.options);
-  await Promise.all([ensureProbeImage(engine.docker, engine.info.arch), ensureFixtureImage(docker)]);
+  const [session] = await Promise.all([GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true }), ensureFixtureImage(docker)]);
+  life.own(session);
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
   let mismatches = 0;
-  try {
-    for (const grader of graders) {
+  for (const grader of graders) {
       const exercise = loadExercise(grader);
       const set = loadFixtures(grader.id);
       try {
@@ -39,7 +46,7 @@ export async function selftestCommand(args: SelftestArgs): Promise<number> {
         throw new UsageError(errorMessage(err));
       }
       const grade = async () => {
-        const report = await gradeEngine(engine, [exercise], args);
+        const report = await life.race(session.grade([exercise], args));
         return Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status])) as Record<string, Status>;
       };
       const judge = (name: string, wrong: string[]) => {
@@ -65,9 +72,6 @@ export async function selftestCommand(args: SelftestArgs): Promise<number> {
         judge(`${fixture.name} (${fixture.description})`, wrong);
       }
     }
-  } finally {
-    engine.close();
-  }
   process.stdout.write(mismatches === 0 ? `${pc.green('selftest passed')}\n` : `${pc.red(`selftest: ${mismatches} mismatch${mismatches === 1 ? '' : 'es'}`)}\n`);
   return mismatches === 0 ? 0 : 1;
 }

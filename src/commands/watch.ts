@@ -3,20 +3,21 @@
 // redraw. The grader's own probes make events too; those are not changes.
 import type { Readable } from 'node:stream';
 import picocolors from 'picocolors';
-import type { Engine } from '../docker/client.js';
 import { readDockerUser } from '../docker/host-firewall.js';
 import { LABEL, OWNER } from '../docker/labels.js';
 import { forStudents } from '../engine/check.js';
 import type { GradingContext } from '../engine/context.js';
-import type { Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
+import type { GradingOptions, GradingSession } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
-import { gradeEngine, type GradingOptions } from '../grading.js';
 import { renderConsole } from '../report/console.js';
+import type { Lifecycle } from './lifecycle.js';
 
 /** Settles a burst of events (docker run is create, connect, start) into one re-grade. */
 const DEBOUNCE_MS = 150;
 const FIREWALL_POLL_MS = 2000;
+/** An engine that restarts takes a few seconds; asking again sooner only fills the screen. */
+const RECONNECT_MS = 1000;
 const RELEVANT = {
   container: ['create', 'start', 'stop', 'die', 'kill', 'pause', 'unpause', 'restart', 'rename', 'destroy'],
   network: ['create', 'destroy', 'remove', 'connect', 'disconnect'],
@@ -28,10 +29,13 @@ interface EngineEvent {
   Actor?: { ID?: string; Attributes?: Record<string, string> };
 }
 
-export async function watchCommand(engine: Engine, exercises: Exercise<GradingContext>[], options: GradingOptions, lang: Lang = 'en'): Promise<number> {
+/** Grades until interrupted; returns the interruption's exit code. */
+export async function watch(session: GradingSession, exercises: Exercise<GradingContext>[], options: GradingOptions, life: Lifecycle): Promise<number> {
+  const { engine } = session;
+  const lang = options.lang ?? 'en';
   const live = process.stdout.isTTY === true;
   const pc = picocolors.createColors(live && picocolors.isColorSupported);
-  const own = new Set<string>(); // the grader's probe containers, learnt from their create events
+  const own = new Set<string>(); // the grader's probe containers alive now, learnt from their events
   let dirty = true;
   let wake: () => void = () => {};
   let timer: NodeJS.Timeout | undefined;
@@ -40,29 +44,65 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
     clearTimeout(timer);
     timer = setTimeout(() => wake(), DEBOUNCE_MS);
   };
+  const note = (line: string) => process.stdout.write(`${pc.yellow(line)}\n`);
 
-  const stream = (await engine.docker.getEvents({ filters: { type: ['container', 'network'] } })) as Readable;
-  let buffered = '';
-  stream.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines.filter(Boolean)) {
-      const event = JSON.parse(line) as EngineEvent;
-      const id = event.Actor?.ID ?? '';
-      const attributes = event.Actor?.Attributes ?? {};
-      if (event.Type === 'container') {
-        if (attributes[LABEL.owner] === OWNER) {
-          own.add(id);
-          continue;
-        }
-        if (RELEVANT.container.includes(event.Action.split(':')[0])) changed();
-      } else if (event.Type === 'network' && RELEVANT.network.includes(event.Action)) {
-        if (attributes.container && own.has(attributes.container)) continue;
-        changed();
+  const onEvent = (event: EngineEvent) => {
+    const id = event.Actor?.ID ?? '';
+    const attributes = event.Actor?.Attributes ?? {};
+    if (event.Type === 'container') {
+      if (attributes[LABEL.owner] === OWNER) {
+        if (event.Action === 'destroy') own.delete(id);
+        else own.add(id);
+        return;
       }
+      if (RELEVANT.container.includes(event.Action.split(':')[0])) changed();
+    } else if (event.Type === 'network' && RELEVANT.network.includes(event.Action)) {
+      if (attributes.container && own.has(attributes.container)) return;
+      changed();
     }
-  });
+  };
+
+  // The stream ends when the engine restarts: say so, listen again, and grade again, since anything may have changed.
+  let stream: Readable | undefined;
+  let reconnect: NodeJS.Timeout | undefined;
+  const listen = async (): Promise<void> => {
+    const opened = (await engine.docker.getEvents({ filters: { type: ['container', 'network'] } })) as Readable;
+    if (life.signal) {
+      opened.destroy();
+      return;
+    }
+    stream = opened;
+    let buffered = '';
+    opened.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
+        try {
+          onEvent(JSON.parse(line) as EngineEvent);
+        } catch {
+          changed(); // an event we cannot read may still be a change
+        }
+      }
+    });
+    let ended = false;
+    const onEnd = () => {
+      if (ended || life.signal) return;
+      ended = true;
+      note(`the engine's event stream ended (did dockerd restart?): listening again`);
+      const retry = () => {
+        reconnect = undefined;
+        listen().then(changed, () => {
+          if (!life.signal) reconnect = setTimeout(retry, RECONNECT_MS);
+        });
+      };
+      reconnect = setTimeout(retry, RECONNECT_MS);
+    };
+    opened.on('end', onEnd);
+    opened.on('close', onEnd);
+    opened.on('error', onEnd);
+  };
+  await listen();
 
   // Rule changes make no engine event: DOCKER-USER is read every few seconds where it can be (root, local engine).
   const watchesFirewall = exercises.some((e) => e.id === 'docker-user-firewall') && engine.target.options.socketPath !== undefined && process.getuid?.() === 0;
@@ -79,32 +119,20 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
       }, FIREWALL_POLL_MS)
     : undefined;
 
-  let closeProbes = async () => {};
-  let stopping: NodeJS.Signals | undefined;
-  const stopped = new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return; // a second Ctrl-C while the probes go changes nothing
-      stopping = signal;
-      void closeProbes(); // a grading in flight ends at once
-      resolve();
-      wake();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-
+  const stopped = new Promise<void>((resolve) => life.onInterrupt(resolve));
+  life.onInterrupt(() => wake());
   try {
-    while (!stopping) {
+    while (!life.signal) {
       if (dirty) {
         dirty = false;
         let text: string;
         try {
-          const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (closeProbes = close) });
+          const report = await session.grade(exercises, options);
           text = renderConsole(forStudents(report, lang), { color: live && picocolors.isColorSupported, lang });
         } catch (err) {
           text = `${pc.magenta('could not grade')}: ${errorMessage(err)}\n`;
         }
-        if (stopping) break;
+        if (life.signal) break;
         const stamp = pc.dim(`graded at ${new Date().toLocaleTimeString()} · watching for changes (Ctrl-C to stop)`);
         process.stdout.write(live ? `\x1b[2J\x1b[H${text}\n${stamp}\n` : `${text}\n${stamp}\n\n`);
       }
@@ -112,9 +140,9 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
     }
   } finally {
     clearTimeout(timer);
+    clearTimeout(reconnect);
     clearInterval(poll);
-    stream.destroy();
-    await closeProbes();
+    stream?.destroy();
   }
-  return stopping === 'SIGTERM' ? 143 : 130;
+  return life.exitCode ?? 0;
 }

@@ -4,7 +4,6 @@ import Docker from 'dockerode';
 import type { ConnectConfig } from 'ssh2';
 import { SshAgent } from './ssh-agent.js';
 import { UsageError, TimeoutError, errorMessage, withTimeout } from '../errors.js';
-import type { EngineInfo } from '../engine/check.js';
 
 export interface EngineTarget {
   /** where the engine is, safe to print: never holds credentials */
@@ -85,6 +84,14 @@ export function targetFor(address: string, credentials: Credentials & { sshAgent
     default:
       throw new UsageError(`unsupported engine address "${url.protocol}//…": use unix://, tcp:// or ssh://`);
   }
+}
+
+/** What the engine says of itself; every report names it. */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os?: string;
+  arch?: string;
 }
 
 export interface Engine {

@@ -1,5 +1,7 @@
 /** The vocabulary shared by graders, the runner and the reporters. */
 
+import type { EngineInfo } from '../docker/client.js';
+
 export type Status = 'passed' | 'failed' | 'skipped' | 'error';
 
 export type Lang = 'en' | 'ko';
@@ -83,13 +85,6 @@ export interface ExerciseResult {
   maxScore: number;
   checks: CheckResult[];
   durationMs: number;
-}
-
-export interface EngineInfo {
-  version: string;
-  apiVersion: string;
-  os?: string;
-  arch?: string;
 }
 
 export interface GradingReport {

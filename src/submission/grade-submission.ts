@@ -1,11 +1,10 @@
 import type { StudentResult } from '../class/results.js';
 import { resultStart, statusOf } from '../class/results.js';
 import type { Student } from '../class/roster.js';
-import type { Engine } from '../docker/client.js';
 import type { GradingContext } from '../engine/context.js';
 import type { Exercise } from '../engine/runner.js';
+import type { GradingOptions, GradingSession } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
-import { gradeEngine, type GradingOptions } from '../grading.js';
 import { captureHostState, restoreHostState, type HostState } from './host-state.js';
 import { runSolution, solutionCommand } from './run-solution.js';
 
@@ -13,11 +12,10 @@ export interface SubmissionOptions extends GradingOptions {
   solutionTimeoutMs: number;
 }
 
-/** How an interruption reaches a submission in flight: its solution is killed, its probes removed. */
+/** How an interruption reaches a submission in flight: its solution is killed (its probes go with the session's). */
 export interface Interruptible {
   cancelled?: boolean;
   killSolution?: () => void;
-  closeProbes?: () => Promise<void>;
 }
 
 /**
@@ -26,13 +24,14 @@ export interface Interruptible {
  * reported with the result rather than thrown: a batch goes on.
  */
 export async function gradeSubmission(
-  engine: Engine,
+  session: GradingSession,
   dir: string,
   student: Student,
   exercises: Exercise<GradingContext>[],
   options: SubmissionOptions,
   interruptible: Interruptible = {},
 ): Promise<StudentResult> {
+  const { docker } = session.engine;
   const t0 = Date.now();
   const base = resultStart(student, exercises, t0);
   const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
@@ -41,7 +40,7 @@ export async function gradeSubmission(
 
   let before: HostState;
   try {
-    before = await captureHostState(engine.docker);
+    before = await captureHostState(docker);
   } catch (err) {
     return { ...base, status: 'error', error: `cannot read the host's state before the solution runs: ${errorMessage(err)}`, ...finished() };
   }
@@ -50,7 +49,7 @@ export async function gradeSubmission(
     const solution = await runSolution(dir, argv, options.solutionTimeoutMs, (kill) => (interruptible.killSolution = kill));
     try {
       if (interruptible.cancelled) throw new Error('interrupted before grading');
-      const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (interruptible.closeProbes = close) });
+      const report = await session.grade(exercises, options);
       result = { ...base, status: statusOf(report), report, solution };
     } catch (err) {
       result = { ...base, status: 'error', error: errorMessage(err).split('\n')[0], solution };
@@ -58,6 +57,6 @@ export async function gradeSubmission(
   } finally {
     interruptible.killSolution?.();
   }
-  const problems = await restoreHostState(engine.docker, before).catch((err: unknown) => [`the host could not be put back: ${errorMessage(err)}`]);
+  const problems = await restoreHostState(docker, before).catch((err: unknown) => [`the host could not be put back: ${errorMessage(err)}`]);
   return { ...result, ...(problems.length > 0 && { problems }), ...finished() };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { overlappingSubnets, unreachableRules } from '../../src/commands/doctor.js';
+import { overlappingSubnets, unreachableRules } from '../../src/engine/diagnosis.js';
 import type { NetworkDetails } from '../../src/docker/host.js';
 import { forStudents, type CheckResult, type GradingReport } from '../../src/engine/check.js';
 import { parseRuleset } from '../../src/net/iptables.js';

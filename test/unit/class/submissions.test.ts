@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { StudentResult } from '../../../src/class/results.js';
-import { selectSubmissions } from '../../../src/commands/submission.js';
+import { selectSubmissions } from '../../../src/commands/submission-common.js';
 import { renderSubmissionMarkdown } from '../../../src/report/markdown.js';
 
 describe('submission batches', () => {

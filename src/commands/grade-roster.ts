@@ -1,0 +1,155 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pLimit from 'p-limit';
+import { exerciseColumns, type ExerciseColumn } from '../class/gradebook.js';
+import { readPrevious, sameExercises, writeClassFiles, writeStudentFiles } from '../class/output.js';
+import { ProbePool, type Lease } from '../class/probe-pool.js';
+import { Progress } from '../class/progress.js';
+import { needsRegrading, resultStart, statusOf, type StudentResult } from '../class/results.js';
+import { readRoster, type Student } from '../class/roster.js';
+import { resolveTarget, targetFor, connect } from '../docker/client.js';
+import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
+import type { GradingContext } from '../engine/context.js';
+import { loadExercise, type Lang } from '../engine/exercise.js';
+import type { Exercise } from '../engine/runner.js';
+import { GradingSession, type GradingOptions } from '../engine/session.js';
+import { UsageError, errorMessage, withTimeout } from '../errors.js';
+import type { Lifecycle } from './lifecycle.js';
+import { selectGraders } from './select.js';
+
+export interface RosterArgs extends GradingOptions {
+  roster: string;
+  exercises: string[];
+  out: string;
+  concurrency: number;
+  /** bound on one student's whole grading, in ms */
+  studentTimeoutMs: number;
+  /** take only students whose result in `out` is missing or not fully graded */
+  resume: boolean;
+  lang: Lang;
+}
+
+/**
+ * Grades every student's engine in the roster, a bounded number at a time. A
+ * student's failure (unreachable, bad credentials, hung, crashed) is that
+ * student's error row; the run goes on. Files are written as students finish,
+ * so an interrupted run keeps them and `--resume` takes only what is missing.
+ */
+export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<number> {
+  const roster = readRoster(args.roster);
+  const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
+  const columns: ExerciseColumn[] = exerciseColumns(exercises);
+  try {
+    await mkdir(join(args.out, 'students'), { recursive: true });
+  } catch (err) {
+    throw new UsageError(`cannot write to ${args.out}: ${errorMessage(err)}`);
+  }
+
+  const results = new Map<string, StudentResult>();
+  if (args.resume) {
+    for (const student of roster) {
+      const previous = await readPrevious(args.out, student);
+      if (previous && sameExercises(previous, columns) && !needsRegrading(previous)) results.set(student.id, previous);
+    }
+  }
+  const todo = roster.filter((s) => !results.has(s.id));
+  const progress = new Progress(todo.length);
+  if (args.resume) progress.note(`${roster.length - todo.length} of ${roster.length} students already graded in ${args.out}; grading the other ${todo.length}`);
+  else progress.note(`grading ${todo.length} student${todo.length === 1 ? '' : 's'}, ${Math.min(args.concurrency, todo.length)} at a time`);
+
+  // The engine this machine uses can hand the probe image to remote engines that lack it.
+  const shared: SharedByStudents = {
+    localEngine: new Docker(resolveTarget(undefined).options),
+    pool: new ProbePool(args.apiTimeoutMs),
+    images: new Map(),
+    note: (line) => progress.note(line),
+  };
+  const limit = pLimit(args.concurrency);
+  life.stopping = ''; // told on the progress line, which a TTY redraws
+  const stopped = new Promise<void>((resolve) =>
+    life.onInterrupt(() => {
+      limit.clearQueue();
+      progress.note(`${life.signal}: stopping; removing the probes on the hosts being graded`);
+      resolve();
+    }),
+  );
+
+  const grading = Promise.all(
+    todo.map((student) =>
+      limit(async () => {
+        if (life.signal) return;
+        progress.begin(student);
+        const result = await gradeStudent(student, exercises, args, shared);
+        if (life.signal) return; // cut short by the interruption: not a result
+        await writeStudentFiles(args.out, student, result);
+        results.set(student.id, result);
+        progress.finish(result);
+      }),
+    ),
+  );
+  grading.catch(() => {});
+  try {
+    // Checks cut short may still be waiting on their hosts; once their probes are gone nothing is left to wait for.
+    await Promise.race([grading, stopped]);
+  } finally {
+    await shared.pool.closeAll();
+    progress.end();
+  }
+
+  await writeClassFiles(args.out, columns, roster, results);
+  return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1);
+}
+
+/** What the students of one run share: where the probe image can come from, the probes, engines whose image is ready. */
+interface SharedByStudents {
+  localEngine: Docker;
+  pool: ProbePool;
+  /** per engine ID: the probe image made ready once, however many students it hosts */
+  images: Map<string, Promise<void>>;
+  note(line: string): void;
+}
+
+async function gradeStudent(
+  student: Student,
+  exercises: Exercise<GradingContext>[],
+  args: RosterArgs,
+  { localEngine, pool, images, note }: SharedByStudents,
+): Promise<StudentResult> {
+  const t0 = Date.now();
+  let session: GradingSession | undefined;
+  let lease: Lease | undefined;
+  const work = (async () => {
+    session = await GradingSession.open(targetFor(student.endpoint, student.credentials), { apiTimeoutMs: args.apiTimeoutMs });
+    const connected = session.engine;
+    const engineId = (await withTimeout(connected.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ?? student.where;
+    let image = images.get(engineId);
+    if (!image) {
+      image = ensureProbeImage(connected.docker, connected.info.arch, localEngine).then((source) => {
+        if (source !== 'present') note(`built the probe image on ${student.where} (${describeSource(source)})`);
+      });
+      images.set(engineId, image);
+      image.catch(() => images.delete(engineId)); // the next student of that engine tries again
+    }
+    await image;
+    lease = await pool.lease(engineId, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
+    return session.grade(exercises, args, lease.probes);
+  })();
+  // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
+  work
+    .catch(() => {})
+    .finally(() => {
+      void session?.close();
+      void lease?.release();
+    });
+  const base = resultStart(student, exercises, t0);
+  try {
+    const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
+    return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+  } catch (err) {
+    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+  } finally {
+    await session?.close();
+    await lease?.release();
+  }
+}

@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { atomicWrite } from '../atomic-file.js';
+import { exerciseColumns, summarize, type ExerciseColumn } from '../class/gradebook.js';
+import { writeClassFiles, writeStudentFiles } from '../class/output.js';
+import type { StudentResult } from '../class/results.js';
+import type { GradingContext } from '../engine/context.js';
+import { loadExercise } from '../engine/exercise.js';
+import type { Exercise } from '../engine/runner.js';
+import { UsageError, errorMessage } from '../errors.js';
+import { renderBatchMarkdown } from '../report/markdown.js';
+import { gradeSubmission } from '../submission/grade-submission.js';
+import type { Lifecycle } from './lifecycle.js';
+import { selectGraders } from './select.js';
+import { interruptible, openLocalSession, selectSubmissions, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
+
+export interface SubmissionsArgs extends SubmissionCommonArgs {
+  dir: string;
+  out: string;
+  /** [index, count], index from 1 */
+  shard?: [number, number];
+}
+
+/** Every submission directory in `dir` (or one shard of them), one after another, into a gradebook. */
+export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): Promise<number> {
+  const exercises: Exercise<GradingContext>[] = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
+  const columns: ExerciseColumn[] = exerciseColumns(exercises);
+  let names: string[];
+  try {
+    names = readdirSync(args.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch (err) {
+    throw new UsageError(`cannot read the submissions in ${args.dir}: ${errorMessage(err)}`);
+  }
+  const chosen = selectSubmissions(names, args.shard);
+  const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
+  const handle = interruptible(life);
+  const roster = chosen.map((name) => submissionStudent(join(args.dir, name), session.engine.target.label));
+  const results = new Map<string, StudentResult>();
+  process.stdout.write(`grading ${roster.length} submissions${args.shard ? ` (shard ${args.shard[0]}/${args.shard[1]})` : ''} one after another\n`);
+  for (const student of roster) {
+    if (life.signal) break;
+    const result = await gradeSubmission(session, resolve(args.dir, student.id), student, exercises, args, handle);
+    if (life.signal) break;
+    await writeStudentFiles(args.out, student, result);
+    results.set(student.id, result);
+    const score = result.report ? `${result.report.score}/${result.report.maxScore}` : `not graded: ${result.error}`;
+    process.stdout.write(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}\n`);
+  }
+  await writeClassFiles(args.out, columns, roster, results);
+  if (args.markdown) await atomicWrite(args.markdown, renderBatchMarkdown(columns, [...results.values()], summarize(columns, roster, results)));
+  return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded' && !results.get(s.id)?.problems) ? 0 : 1);
+}
