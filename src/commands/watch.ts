@@ -1,8 +1,8 @@
 // `docknet check --watch`: grade, then grade again whenever the engine reports a
 // change that could matter (or, for the firewall exercise, DOCKER-USER changes), and
 // redraw. The grader's own probes make events too; those are not changes.
-import type { Readable } from 'node:stream';
 import picocolors from 'picocolors';
+import { followEvents, type EngineEvent } from '../docker/events.js';
 import { readDockerUser } from '../docker/host-firewall.js';
 import { LABEL, OWNER } from '../docker/labels.js';
 import { forStudents } from '../engine/check.js';
@@ -16,18 +16,10 @@ import type { Lifecycle } from './lifecycle.js';
 /** Settles a burst of events (docker run is create, connect, start) into one re-grade. */
 const DEBOUNCE_MS = 150;
 const FIREWALL_POLL_MS = 2000;
-/** An engine that restarts takes a few seconds; asking again sooner only fills the screen. */
-const RECONNECT_MS = 1000;
 const RELEVANT = {
   container: ['create', 'start', 'stop', 'die', 'kill', 'pause', 'unpause', 'restart', 'rename', 'destroy'],
   network: ['create', 'destroy', 'remove', 'connect', 'disconnect'],
 };
-
-interface EngineEvent {
-  Type: string;
-  Action: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-}
 
 /** Grades until interrupted; returns the interruption's exit code. */
 export async function watch(session: GradingSession, exercises: Exercise<GradingContext>[], options: GradingOptions, life: Lifecycle): Promise<number> {
@@ -62,47 +54,11 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
     }
   };
 
-  // The stream ends when the engine restarts: say so, listen again, and grade again, since anything may have changed.
-  let stream: Readable | undefined;
-  let reconnect: NodeJS.Timeout | undefined;
-  const listen = async (): Promise<void> => {
-    const opened = (await engine.docker.getEvents({ filters: { type: ['container', 'network'] } })) as Readable;
-    if (life.signal) {
-      opened.destroy();
-      return;
-    }
-    stream = opened;
-    let buffered = '';
-    opened.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines.filter(Boolean)) {
-        try {
-          onEvent(JSON.parse(line) as EngineEvent);
-        } catch {
-          changed(); // an event we cannot read may still be a change
-        }
-      }
-    });
-    let ended = false;
-    const onEnd = () => {
-      if (ended || life.signal) return;
-      ended = true;
-      note(`the engine's event stream ended (did dockerd restart?): listening again`);
-      const retry = () => {
-        reconnect = undefined;
-        listen().then(changed, () => {
-          if (!life.signal) reconnect = setTimeout(retry, RECONNECT_MS);
-        });
-      };
-      reconnect = setTimeout(retry, RECONNECT_MS);
-    };
-    opened.on('end', onEnd);
-    opened.on('close', onEnd);
-    opened.on('error', onEnd);
-  };
-  await listen();
+  // After a gap in the stream (an engine restart) anything may have changed: grade again.
+  const feed = await followEvents(engine.docker, options.apiTimeoutMs, onEvent, (why) => {
+    note(why);
+    changed();
+  });
 
   // Rule changes make no engine event: DOCKER-USER is read every few seconds where it can be (root, local engine).
   const watchesFirewall = exercises.some((e) => e.id === 'docker-user-firewall') && engine.target.options.socketPath !== undefined && process.getuid?.() === 0;
@@ -140,9 +96,8 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
     }
   } finally {
     clearTimeout(timer);
-    clearTimeout(reconnect);
     clearInterval(poll);
-    stream?.destroy();
+    feed.stop();
   }
   return life.exitCode ?? 0;
 }
