@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from './docker/client.js';
-import { HostView } from './docker/host.js';
+import { DockerHost } from './docker/docker-host.js';
 import { openHostFirewall } from './docker/host-firewall.js';
 import { reapLeftovers } from './docker/labels.js';
 import { ProbeSession } from './docker/probe.js';
@@ -40,7 +40,7 @@ export async function gradeEngine(
   if (!shared) onSession(() => probes.close());
   try {
     const ctx: GradingContext = {
-      host: new HostView(engine.docker, options.apiTimeoutMs),
+      host: new DockerHost(engine.docker, options.apiTimeoutMs, engine.info.apiVersion),
       probes,
       engine: engine.info,
       firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs }),
