@@ -79,8 +79,8 @@ export const SENTINEL: Sentinel = { address: '198.18.0.2', port: 80, token: 'doc
  * namespace; the sentinel is reached from any namespace with a non-internal network.
  */
 export class MemoryProbes implements Probes {
-  /** what the checks asked for, in order: which probes, which lookups */
-  readonly asked: string[] = [];
+  /** every name looked up, with the probe that asked: a name the host does not know may be forwarded upstream */
+  readonly lookups: string[] = [];
 
   constructor(
     private readonly host: MemoryHost,
@@ -88,7 +88,6 @@ export class MemoryProbes implements Probes {
   ) {}
 
   async sentinel() {
-    this.asked.push('sentinel');
     return SENTINEL;
   }
 
@@ -117,7 +116,7 @@ export class MemoryProbes implements Probes {
   }
 
   private probe(key: string, endpoints: Endpoint[], hostNamespace: boolean, interfaces: NetInterface[]): Probe {
-    this.asked.push(key);
+    const lookups = this.lookups;
     const host = this.host;
     const quirks = this.quirks;
     const shared = (e: Endpoint) => endpoints.some((mine) => mine.networkId === e.networkId);
@@ -125,6 +124,7 @@ export class MemoryProbes implements Probes {
     const networks = endpoints.map((e) => host.networkList.find((n) => n.id === e.networkId));
     return {
       async resolve(name) {
+        lookups.push(`${key} ${name}`);
         if (quirks.dns?.[name]) return quirks.dns[name];
         // The default bridge has no DNS for names.
         return running.flatMap((c) =>

@@ -16,8 +16,10 @@ function grade(networks: Network[], containers: Container[], quirks?: Quirks) {
 
 describe('alias-dns grader on in-memory hosts', () => {
   it('passes every check for the course text', async () => {
-    const { statuses, result } = await grade([mine], [web1, api1]);
+    const ctx = memoryContext(new MemoryHost([bridge, mine], [web1, api1]));
+    const { statuses, result } = await gradeInMemory(grader, ctx);
     expect(statuses).to.deep.equal(allPassedBut(grader));
+    expect(ctx.probes.lookups, 'only from the probe whose DNS upstream stays on the host').to.have.members(['own-dns:my-network web', 'own-dns:my-network api']);
     expect(result('web-alias').message).to.equal('alias web is configured on my-network for alias-web-1');
     expect(result('api-resolves')).to.include({ message: 'api resolves to 172.25.0.3 on my-network', actual: '172.25.0.3' });
   });
@@ -43,8 +45,10 @@ describe('alias-dns grader on in-memory hosts', () => {
   });
 
   it('fails an alias that no container on my-network has (api-alias-missing)', async () => {
-    const { statuses, result } = await grade([mine], [web1, container('alias-api-1', [on('172.25.0.3')])]);
+    const ctx = memoryContext(new MemoryHost([bridge, mine], [web1, container('alias-api-1', [on('172.25.0.3')])]));
+    const { statuses, result } = await gradeInMemory(grader, ctx);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'api-alias': 'failed', 'api-resolves': 'skipped' }));
+    expect(ctx.probes.lookups, 'a name known not to exist is never asked').to.deep.equal(['own-dns:my-network web']);
     expect(result('api-alias')).to.include({
       message: 'no container on my-network has the alias api',
       actual: 'alias-web-1: web; alias-api-1: no alias',

@@ -17,8 +17,10 @@ function grade(networks: Network[], containers: Container[], quirks?: Quirks) {
 
 describe('internal-network grader on in-memory hosts', () => {
   it('passes every check for the course text: both containers on an internal secure-network', async () => {
-    const { statuses, result } = await grade([secure], [app, db]);
+    const ctx = memoryContext(new MemoryHost([bridge, hostNet, secure], [app, db]));
+    const { statuses, result } = await gradeInMemory(grader, ctx);
     expect(statuses).to.deep.equal(allPassedBut(grader));
+    expect(ctx.probes.lookups).to.deep.equal(['join:secure-app secure-db']);
     expect(result('db-resolves').message).to.equal(`secure-db resolves to ${DB_IP} inside secure-app`);
     expect(result('secure-app-isolated').actual).to.equal('no answer from 198.18.0.2:80');
   });
@@ -100,7 +102,9 @@ describe('internal-network grader on in-memory hosts', () => {
   });
 
   it('fails attached, only-internal and isolation for a container on the default bridge only (db-on-default-bridge)', async () => {
-    const { statuses, result } = await grade([secure], [app, container('secure-db', [endpoint(bridge, '172.17.0.3')])]);
+    const ctx = memoryContext(new MemoryHost([bridge, hostNet, secure], [app, container('secure-db', [endpoint(bridge, '172.17.0.3')])]));
+    const { statuses, result } = await gradeInMemory(grader, ctx);
+    expect(ctx.probes.lookups, 'secure-db is not on the network, so its name is never asked').to.deep.equal([]);
     expect(statuses).to.deep.equal(
       allPassedBut(grader, {
         'secure-db-attached': 'failed',
