@@ -1,47 +1,42 @@
 import { fail, pass, t, type CheckSpec, type Grader, type Outcome } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
-import { configuredAliases } from '../src/docker/aliases.js';
-import { containerName, endpointOn, isRunning, type ContainerDetails, type Endpoint, type NetworkDetails } from '../src/docker/host.js';
+import { endpointOn, type Container, type Endpoint, type Network } from '../src/engine/views.js';
 
 const NETWORK = 'my-network';
 
-async function myNetwork(ctx: GradingContext): Promise<NetworkDetails> {
+async function myNetwork(ctx: GradingContext): Promise<Network> {
   const network = await ctx.host.network(NETWORK);
   if (!network) throw new Error(`${NETWORK} disappeared while grading`);
   return network;
 }
 
 interface Attachment {
-  container: ContainerDetails;
+  container: Container;
   endpoint: Endpoint;
-  aliases: string[];
 }
 
-/** Every container with an endpoint on my-network, running or not, with the aliases configured there. */
+/** Every container with an endpoint on my-network, running or not. */
 async function attachments(ctx: GradingContext): Promise<Attachment[]> {
   const network = await myNetwork(ctx);
-  return (await ctx.host.containersOn(network)).map((container) => {
-    const endpoint = endpointOn(container, network)!;
-    return { container, endpoint, aliases: configuredAliases({ container, endpoint }, ctx.engine.apiVersion) };
-  });
+  return (await ctx.host.containersOn(network)).map((container) => ({ container, endpoint: endpointOn(container, network)! }));
 }
 
 async function runningCarriers(ctx: GradingContext, alias: string): Promise<Attachment[]> {
-  return (await attachments(ctx)).filter((a) => isRunning(a.container) && a.aliases.includes(alias));
+  return (await attachments(ctx)).filter((a) => a.container.running && a.endpoint.aliases.includes(alias));
 }
 
 function names(attached: Attachment[]): string {
-  return attached.map((a) => containerName(a.container)).join(', ');
+  return attached.map((a) => a.container.name).join(', ');
 }
 
 /** Where else the alias is configured: on another network it gives no name on my-network. */
 async function aliasElsewhere(ctx: GradingContext, alias: string): Promise<{ container: string; network: string }[]> {
   const network = await myNetwork(ctx);
   return (await ctx.host.runningContainers()).flatMap((container) =>
-    Object.entries(container.NetworkSettings.Networks ?? {})
-      .filter(([, endpoint]) => endpoint.NetworkID !== network.Id && configuredAliases({ container, endpoint }, ctx.engine.apiVersion).includes(alias))
-      .map(([networkName]) => ({ container: containerName(container), network: networkName })),
+    container.endpoints
+      .filter((endpoint) => endpoint.networkId !== network.id && endpoint.aliases.includes(alias))
+      .map((endpoint) => ({ container: container.name, network: endpoint.network })),
   );
 }
 
@@ -50,21 +45,21 @@ async function missingAlias(ctx: GradingContext, alias: string): Promise<Outcome
   const attached = await attachments(ctx);
   const expected = t(`a running container with alias ${alias} on ${NETWORK}`, `${NETWORK} 에서 별칭이 ${alias} 인 실행 중인 컨테이너`);
 
-  const stopped = attached.filter((a) => a.aliases.includes(alias));
+  const stopped = attached.filter((a) => a.endpoint.aliases.includes(alias));
   if (stopped.length > 0) {
     return fail(t(`alias ${alias} is configured on ${NETWORK} only for containers that are not running`, `별칭 ${alias} 설정이 ${NETWORK} 에서 실행 중이 아닌 컨테이너에만 있음`), {
       expected,
-      actual: stopped.map((a) => `${containerName(a.container)}: ${a.container.State.Status}`).join('; '),
+      actual: stopped.map((a) => `${a.container.name}: ${a.container.status}`).join('; '),
       hint: t(
-        `a container whose main process ends stops: give it a long-running command, then docker start ${containerName(stopped[0].container)}`,
-        `메인 프로세스가 끝난 컨테이너는 멈춥니다: 계속 실행되는 명령을 지정한 다음 docker start ${containerName(stopped[0].container)} 명령으로 시작하세요`,
+        `a container whose main process ends stops: give it a long-running command, then docker start ${stopped[0].container.name}`,
+        `메인 프로세스가 끝난 컨테이너는 멈춥니다: 계속 실행되는 명령을 지정한 다음 docker start ${stopped[0].container.name} 명령으로 시작하세요`,
       ),
     });
   }
   const elsewhere = await aliasElsewhere(ctx, alias);
   if (elsewhere.length > 0) {
     const { container } = elsewhere[0];
-    const onMyNetwork = attached.some((a) => containerName(a.container) === container);
+    const onMyNetwork = attached.some((a) => a.container.name === container);
     return fail(t(`alias ${alias} is configured on another network, not on ${NETWORK}`, `별칭 ${alias} 설정이 ${NETWORK} 에는 없고 다른 네트워크에 있음`), {
       expected,
       actual: t(elsewhere.map((e) => `${e.container} has it on ${e.network}`).join('; '), elsewhere.map((e) => `${e.container}: ${e.network} 에 설정됨`).join('; ')),
@@ -74,7 +69,7 @@ async function missingAlias(ctx: GradingContext, alias: string): Promise<Outcome
       ),
     });
   }
-  if (attached.some((a) => isRunning(a.container) && containerName(a.container) === alias)) {
+  if (attached.some((a) => a.container.running && a.container.name === alias)) {
     return fail(t(`only a container NAMED ${alias} is on ${NETWORK}: a name is not an alias`, `${NETWORK} 에는 이름이 ${alias} 인 컨테이너만 있음: 이름은 별칭이 아님`), {
       expected,
       actual: t(`a container named ${alias}`, `이름이 ${alias} 인 컨테이너`),
@@ -84,14 +79,14 @@ async function missingAlias(ctx: GradingContext, alias: string): Promise<Outcome
       ),
     });
   }
-  const running = attached.filter((a) => isRunning(a.container));
+  const running = attached.filter((a) => a.container.running);
   return fail(t(`no container on ${NETWORK} has the alias ${alias}`, `${NETWORK} 에 별칭이 ${alias} 인 컨테이너가 없음`), {
     expected,
     actual:
       running.length > 0
         ? t(
-            running.map((a) => `${containerName(a.container)}: ${a.aliases.join(', ') || 'no alias'}`).join('; '),
-            running.map((a) => `${containerName(a.container)}: ${a.aliases.join(', ') || '별칭 없음'}`).join('; '),
+            running.map((a) => `${a.container.name}: ${a.endpoint.aliases.join(', ') || 'no alias'}`).join('; '),
+            running.map((a) => `${a.container.name}: ${a.endpoint.aliases.join(', ') || '별칭 없음'}`).join('; '),
           )
         : t(`no running container on ${NETWORK}`, `${NETWORK} 에 실행 중인 컨테이너가 없음`),
     hint: `docker run -d --network ${NETWORK} --network-alias ${alias} <image>`,
@@ -111,15 +106,15 @@ function aliasConfigured(alias: string, distinctFrom?: string): CheckSpec<Gradin
       if (carriers.length === 0) return missingAlias(ctx, alias);
       if (distinctFrom) {
         const other = await runningCarriers(ctx, distinctFrom);
-        const only = other.length === 1 ? other[0].container.Id : undefined;
-        if (carriers.every((c) => c.container.Id === only)) {
-          const name = containerName(carriers[0].container);
+        const only = other.length === 1 ? other[0].container.id : undefined;
+        if (carriers.every((c) => c.container.id === only)) {
+          const name = carriers[0].container.name;
           return fail(t(`${name} carries both ${distinctFrom} and ${alias}`, `컨테이너 ${name} 에 별칭 ${distinctFrom}, ${alias} 모두 설정됨`), {
             expected: t(
               `alias ${alias} on another running container than the one with alias ${distinctFrom}`,
               `별칭이 ${distinctFrom} 인 컨테이너가 아닌 다른 실행 중인 컨테이너에 설정된 별칭 ${alias}`,
             ),
-            actual: `${name}: ${carriers[0].aliases.join(', ')}`,
+            actual: `${name}: ${carriers[0].endpoint.aliases.join(', ')}`,
             hint: `docker run -d --network ${NETWORK} --network-alias ${alias} <image>`,
           });
         }
@@ -136,20 +131,20 @@ function aliasResolves(alias: string): CheckSpec<GradingContext> {
     needs: [`${alias}-alias`],
     async run(ctx) {
       const attached = await attachments(ctx);
-      const expected = sortedUnique(attached.filter((a) => isRunning(a.container) && a.aliases.includes(alias)).map((a) => a.endpoint.IPAddress));
+      const expected = sortedUnique(attached.filter((a) => a.container.running && a.endpoint.aliases.includes(alias)).map((a) => a.endpoint.address));
       if (expected.length === 0) throw new Error(`the containers with alias ${alias} stopped while grading`);
       // Asked only once the alias is known to exist; the probe's own DNS upstream keeps any other answer from leaving the host.
       const probe = await ctx.probes.attachWithOwnDns(NETWORK);
       const actual = sortedUnique(await probe.resolve(alias));
       if (actual.join() === expected.join()) return pass(t(`${alias} resolves to ${expected.join(', ')} on ${NETWORK}`, `${NETWORK} 에서 ${alias} 이름 해석 결과: ${expected.join(', ')}`), { actual: actual.join(', ') });
 
-      const owner = (address: string) => attached.find((a) => isRunning(a.container) && a.endpoint.IPAddress === address);
+      const owner = (address: string) => attached.find((a) => a.container.running && a.endpoint.address === address);
       const labelled = (address: string) => {
         const found = owner(address);
-        return found ? `${address} (${containerName(found.container)})` : address;
+        return found ? `${address} (${found.container.name})` : address;
       };
       const extraOwners = actual.filter((address) => !expected.includes(address)).map(owner);
-      const namedLikeAlias = extraOwners.some((a) => a && containerName(a.container) === alias);
+      const namedLikeAlias = extraOwners.some((a) => a && a.container.name === alias);
       return fail(t(`${alias} does not resolve to exactly the containers with that alias`, `${alias} 이름 해석 결과가 그 별칭을 가진 컨테이너 주소와 정확히 일치하지 않음`), {
         expected: expected.map(labelled).join(', '),
         actual: actual.length > 0 ? actual.map(labelled).join(', ') : t('no answer', '응답 없음'),
@@ -167,8 +162,8 @@ function aliasResolves(alias: string): CheckSpec<GradingContext> {
   };
 }
 
-function sortedUnique(addresses: string[]): string[] {
-  return [...new Set(addresses.filter(Boolean))].sort();
+function sortedUnique(addresses: (string | undefined)[]): string[] {
+  return [...new Set(addresses.filter((a): a is string => !!a))].sort();
 }
 
 export const aliasDns: Grader<GradingContext> = {

@@ -1,9 +1,8 @@
 import { fail, inLang, pass, t, type CheckSpec, type Grader, type Localized, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
-import { containerName, endpointOn, isRunning, type ContainerDetails, type Endpoint, type NetworkDetails } from '../src/docker/host.js';
-import type { NetInterface } from '../src/docker/probe.js';
-import { ipv4Configs, networksOverlapping, sameIPv4Cidr, type IpamConfig } from '../src/docker/subnets.js';
+import { endpointOn, type Container, type Endpoint, type IpamPool, type NetInterface, type Network } from '../src/engine/views.js';
+import { isIPv4Cidr, sameIPv4Cidr, subnetsOverlapping } from '../src/net/cidr.js';
 
 const NETWORK = 'custom-network';
 const SUBNET = '172.20.0.0/16';
@@ -17,7 +16,7 @@ const RECREATE = t(
   `${NETWORK} 를 다시 만드세요 (네트워크의 IPAM 설정은 바꿀 수 없습니다): 연결된 컨테이너를 분리하고 docker network rm ${NETWORK} 로 삭제한 다음 ${CREATE} 를 실행하세요`,
 );
 
-async function customNetwork(ctx: GradingContext): Promise<NetworkDetails> {
+async function customNetwork(ctx: GradingContext): Promise<Network> {
   const network = await ctx.host.network(NETWORK);
   if (!network) throw new Error(`${NETWORK} disappeared while grading`);
   return network;
@@ -28,7 +27,8 @@ async function customNetwork(ctx: GradingContext): Promise<NetworkDetails> {
  * ("Pool overlaps with other one on this address space") when there are any.
  */
 async function hintAfterOverlaps(ctx: GradingContext, next: Text): Promise<Text> {
-  const holders = networksOverlapping(await ctx.host.networks(), SUBNET, NETWORK);
+  const held = (await ctx.host.networks()).flatMap((n) => ipv4Pools(n).map((p) => ({ name: n.name, subnet: p.subnet })));
+  const holders = subnetsOverlapping(held, SUBNET, NETWORK);
   if (holders.length === 0) return next;
   const names = [...new Set(holders.map((h) => h.name))];
   const removals = names.map((n) => `docker network rm ${n}`).join('; ');
@@ -40,14 +40,19 @@ async function hintAfterOverlaps(ctx: GradingContext, next: Text): Promise<Text>
   );
 }
 
-/** The pool the ip-range and gateway are read from: the one for 172.20.0.0/16, else the network's only one. */
-function poolUnderTest(network: NetworkDetails): IpamConfig | undefined {
-  const configs = ipv4Configs(network);
-  return configs.find((c) => sameIPv4Cidr(c.Subnet, SUBNET)) ?? (configs.length === 1 ? configs[0] : undefined);
+/** A network's IPv4 pools (IPv6 ones are left out). */
+function ipv4Pools(network: Network): IpamPool[] {
+  return network.ipam.filter((p) => isIPv4Cidr(p.subnet));
 }
 
-function noPoolToRead(network: NetworkDetails): Outcome {
-  const subnets = ipv4Configs(network).map((c) => c.Subnet);
+/** The pool the ip-range and gateway are read from: the one for 172.20.0.0/16, else the network's only one. */
+function poolUnderTest(network: Network): IpamPool | undefined {
+  const pools = ipv4Pools(network);
+  return pools.find((p) => sameIPv4Cidr(p.subnet, SUBNET)) ?? (pools.length === 1 ? pools[0] : undefined);
+}
+
+function noPoolToRead(network: Network): Outcome {
+  const subnets = ipv4Pools(network).map((p) => p.subnet);
   return fail(t(`cannot tell which of ${NETWORK}'s IPv4 pools to read`, `${NETWORK} 의 IPv4 풀 중 어느 것을 읽어야 할지 알 수 없음`), {
     expected: t(`one pool, subnet ${SUBNET}`, `풀 하나, 서브넷 ${SUBNET}`),
     actual: subnets.length > 0 ? `subnets ${subnets.join(', ')}` : t('no IPv4 subnet', 'IPv4 서브넷 없음'),
@@ -56,7 +61,7 @@ function noPoolToRead(network: NetworkDetails): Outcome {
 }
 
 interface Attachment {
-  container: ContainerDetails;
+  container: Container;
   endpoint: Endpoint;
 }
 
@@ -65,29 +70,24 @@ async function attachments(ctx: GradingContext): Promise<Attachment[]> {
   return (await ctx.host.containersOn(network)).map((container) => ({ container, endpoint: endpointOn(container, network)! }));
 }
 
-/** The address configured for the endpoint (--ip): unlike a dynamic lease, it is kept across restarts. */
-function configuredAddress(endpoint: Endpoint): string | undefined {
-  return endpoint.IPAMConfig?.IPv4Address || undefined;
-}
-
 /** The running container with 172.20.0.10 configured on custom-network: the one the later checks look at. */
 async function fixedIpContainer(ctx: GradingContext): Promise<Attachment> {
-  const found = (await attachments(ctx)).find((a) => isRunning(a.container) && configuredAddress(a.endpoint) === FIXED_IP);
+  const found = (await attachments(ctx)).find((a) => a.container.running && a.endpoint.configuredAddress === FIXED_IP);
   if (!found) throw new Error(`the container with ${FIXED_IP} on ${NETWORK} stopped while grading`);
   return found;
 }
 
 function summary({ container, endpoint }: Attachment): Localized {
-  const configured = configuredAddress(endpoint);
-  const address = endpoint.IPAddress
-    ? configured === endpoint.IPAddress
-      ? t(`${endpoint.IPAddress} configured`, `${endpoint.IPAddress} 지정됨`)
-      : t(`${endpoint.IPAddress} by dynamic allocation`, `${endpoint.IPAddress} 동적 할당됨`)
+  const configured = endpoint.configuredAddress;
+  const address = endpoint.address
+    ? configured === endpoint.address
+      ? t(`${endpoint.address} configured`, `${endpoint.address} 지정됨`)
+      : t(`${endpoint.address} by dynamic allocation`, `${endpoint.address} 동적 할당됨`)
     : configured
       ? t(`${configured} configured`, `${configured} 지정됨`)
       : t('no address', '주소 없음');
-  const status = isRunning(container) ? '' : ` (${container.State.Status})`;
-  return t(`${containerName(container)}: ${address.en}${status}`, `${containerName(container)}: ${address.ko}${status}`);
+  const status = container.running ? '' : ` (${container.status})`;
+  return t(`${container.name}: ${address.en}${status}`, `${container.name}: ${address.ko}${status}`);
 }
 
 /** Several summaries on one line, in each language. */
@@ -106,7 +106,7 @@ function poolValue(
   id: string,
   what: Localized,
   wanted: string,
-  read: (pool: IpamConfig) => string | undefined,
+  read: (pool: IpamPool) => string | undefined,
   matches: (value: string) => boolean,
   absent: Text,
 ): CheckSpec<GradingContext> {
@@ -146,11 +146,11 @@ export const fixedIp: Grader<GradingContext> = {
       id: 'network-driver',
       needs: ['network-exists'],
       async run(ctx) {
-        const { Driver } = await customNetwork(ctx);
-        if (Driver === 'bridge') return pass(t(`${NETWORK} uses the bridge driver`, `${NETWORK} 가 bridge 드라이버를 사용함`));
-        return fail(t(`${NETWORK} uses the ${Driver} driver`, `${NETWORK} 가 ${Driver} 드라이버를 사용함`), {
+        const { driver } = await customNetwork(ctx);
+        if (driver === 'bridge') return pass(t(`${NETWORK} uses the bridge driver`, `${NETWORK} 가 bridge 드라이버를 사용함`));
+        return fail(t(`${NETWORK} uses the ${driver} driver`, `${NETWORK} 가 ${driver} 드라이버를 사용함`), {
           expected: 'driver bridge',
-          actual: `driver ${Driver}`,
+          actual: `driver ${driver}`,
           hint: RECREATE,
         });
       },
@@ -159,7 +159,7 @@ export const fixedIp: Grader<GradingContext> = {
       id: 'network-subnet',
       needs: ['network-exists'],
       async run(ctx) {
-        const subnets = ipv4Configs(await customNetwork(ctx)).map((c) => c.Subnet!);
+        const subnets = ipv4Pools(await customNetwork(ctx)).map((p) => p.subnet);
         if (subnets.length === 1 && sameIPv4Cidr(subnets[0], SUBNET)) {
           return pass(t(`${NETWORK}'s subnet is ${SUBNET}`, `${NETWORK} 의 서브넷이 ${SUBNET} 임`));
         }
@@ -174,7 +174,7 @@ export const fixedIp: Grader<GradingContext> = {
       'network-ip-range',
       t('ip-range', 'IP 범위'),
       IP_RANGE,
-      (p) => p.IPRange,
+      (p) => p.ipRange,
       (v) => sameIPv4Cidr(v, IP_RANGE),
       t('no ip-range (dynamic addresses come from the whole subnet)', 'IP 범위 없음 (동적 주소가 서브넷 전체에서 할당됨)'),
     ),
@@ -182,7 +182,7 @@ export const fixedIp: Grader<GradingContext> = {
       'network-gateway',
       t('gateway', '게이트웨이'),
       GATEWAY,
-      (p) => p.Gateway,
+      (p) => p.gateway,
       (v) => v === GATEWAY,
       t('no gateway set (the engine picked one itself)', '게이트웨이를 지정하지 않음 (엔진이 직접 정함)'),
     ),
@@ -191,11 +191,11 @@ export const fixedIp: Grader<GradingContext> = {
       needs: ['network-exists'],
       async run(ctx): Promise<Outcome> {
         const attached = await attachments(ctx);
-        const running = attached.filter((a) => isRunning(a.container));
-        const configured = attached.filter((a) => configuredAddress(a.endpoint) === FIXED_IP);
-        const holder = configured.find((a) => isRunning(a.container));
+        const running = attached.filter((a) => a.container.running);
+        const configured = attached.filter((a) => a.endpoint.configuredAddress === FIXED_IP);
+        const holder = configured.find((a) => a.container.running);
         if (holder) {
-          const name = containerName(holder.container);
+          const name = holder.container.name;
           return pass(t(`${name} has ${FIXED_IP} configured on ${NETWORK}`, `${name} 컨테이너에 ${NETWORK} 고정 IP ${FIXED_IP} 이 지정됨`), {
             actual: summary(holder),
           });
@@ -207,7 +207,7 @@ export const fixedIp: Grader<GradingContext> = {
         );
         const stopped = configured[0];
         if (stopped) {
-          const name = containerName(stopped.container);
+          const name = stopped.container.name;
           return fail(t(`${name} has ${FIXED_IP} configured but is not running`, `${name} 컨테이너에 ${FIXED_IP} 이 지정되어 있지만 실행 중이 아님`), {
             expected,
             actual: summary(stopped),
@@ -217,9 +217,9 @@ export const fixedIp: Grader<GradingContext> = {
             ),
           });
         }
-        const leased = running.find((a) => a.endpoint.IPAddress === FIXED_IP);
+        const leased = running.find((a) => a.endpoint.address === FIXED_IP);
         if (leased) {
-          const name = containerName(leased.container);
+          const name = leased.container.name;
           return fail(t(`${name} has ${FIXED_IP} only by dynamic allocation`, `${name} 컨테이너가 ${FIXED_IP} 을 동적 할당으로만 받음`), {
             expected,
             actual: summary(leased),
@@ -254,11 +254,11 @@ export const fixedIp: Grader<GradingContext> = {
       needs: ['static-ip'],
       async run(ctx) {
         const { container, endpoint } = await fixedIpContainer(ctx);
-        const name = containerName(container);
-        const mac = endpoint.MacAddress?.toLowerCase();
+        const name = container.name;
+        const mac = endpoint.mac?.toLowerCase();
         if (!mac) throw new Error(`the engine reports no MAC address for ${name}'s endpoint on ${NETWORK}, so its interface cannot be told apart`);
         // Read by a probe in the container's namespace: the container's own tools may be missing or fake.
-        const interfaces = await (await ctx.probes.join(container.Id)).interfaces();
+        const interfaces = await (await ctx.probes.join(container.id)).interfaces();
         const nic = interfaces.find((i) => i.mac.toLowerCase() === mac);
         if (nic?.ipv4.includes(FIXED_CIDR)) {
           return pass(
@@ -292,7 +292,7 @@ export const fixedIp: Grader<GradingContext> = {
         if (await probe.pings(FIXED_IP)) {
           return pass(t(`${FIXED_IP} answers the host over ${NETWORK}'s bridge`, `${FIXED_IP} 이 ${NETWORK} 의 브리지를 통해 호스트에 응답함`));
         }
-        const name = containerName(container);
+        const name = container.name;
         return fail(t(`${FIXED_IP} does not answer the host over ${NETWORK}'s bridge`, `${FIXED_IP} 이 ${NETWORK} 의 브리지를 통해 호스트에 응답하지 않음`), {
           expected: t('an answer to ping', 'ping 응답'),
           actual: t('no answer within 1 s', '1초 안에 응답 없음'),

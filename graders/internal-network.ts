@@ -1,8 +1,7 @@
 import { fail, pass, t, type CheckSpec, type Grader, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
-import { endpointOn, isRunning, type ContainerDetails, type NetworkDetails } from '../src/docker/host.js';
-import type { Probe, Sentinel } from '../src/docker/probe.js';
+import { endpointOn, type Container, type Network, type Probe, type Sentinel } from '../src/engine/views.js';
 
 const NETWORK = 'secure-network';
 const APP = 'secure-app';
@@ -14,23 +13,23 @@ function withParticle(name: string, afterConsonant: string, afterVowel: string):
   return `${name} ${ENDS_IN_CONSONANT.has(name) ? afterConsonant : afterVowel}`;
 }
 
-async function secureNetwork(ctx: GradingContext): Promise<NetworkDetails> {
+async function secureNetwork(ctx: GradingContext): Promise<Network> {
   const network = await ctx.host.network(NETWORK);
   if (!network) throw new Error(`${NETWORK} disappeared while grading`);
   return network;
 }
 
-async function runningContainer(ctx: GradingContext, name: string): Promise<ContainerDetails> {
+async function runningContainer(ctx: GradingContext, name: string): Promise<Container> {
   const container = await ctx.host.container(name);
-  if (!container || !isRunning(container)) throw new Error(`${name} stopped while grading`);
+  if (!container?.running) throw new Error(`${name} stopped while grading`);
   return container;
 }
 
 /** The address a container has on secure-network, as the engine configured it. */
 async function addressOnSecureNetwork(ctx: GradingContext, name: string): Promise<string> {
   const endpoint = endpointOn(await runningContainer(ctx, name), await secureNetwork(ctx));
-  if (!endpoint?.IPAddress) throw new Error(`${name} has no address on ${NETWORK}`);
-  return endpoint.IPAddress;
+  if (!endpoint?.address) throw new Error(`${name} has no address on ${NETWORK}`);
+  return endpoint.address;
 }
 
 function running(name: string): CheckSpec<GradingContext> {
@@ -45,10 +44,10 @@ function running(name: string): CheckSpec<GradingContext> {
           hint: t(`docker run -d --name ${name} --network ${NETWORK} <image> (the image is your choice)`, `docker run -d --name ${name} --network ${NETWORK} <image> 로 실행하세요 (이미지는 자유롭게 고르세요)`),
         });
       }
-      if (!isRunning(c)) {
+      if (!c.running) {
         return fail(t(`${name} is not running`, `${withParticle(name, '이', '가')} 실행 중이 아닙니다`), {
           expected: 'state running',
-          actual: `state ${c.State.Status}${c.State.Status === 'exited' ? ` (exit code ${c.State.ExitCode})` : ''}`,
+          actual: `state ${c.status}${c.status === 'exited' ? ` (exit code ${c.exitCode})` : ''}`,
           hint: t(`a container whose main process ends stops: give it a long-running command, then docker start ${name}`, `메인 프로세스가 끝나면 컨테이너도 멈춥니다. 계속 실행되는 명령을 지정한 뒤 docker start ${withParticle(name, '으로', '로')} 다시 시작하세요`),
         });
       }
@@ -73,9 +72,9 @@ function attached(name: string): CheckSpec<GradingContext> {
   };
 }
 
-function networkList(c: ContainerDetails): Text {
-  const names = Object.keys(c.NetworkSettings.Networks ?? {});
-  return names.length > 0 ? names.join(', ') : t(`no network (network mode ${c.HostConfig.NetworkMode})`, `네트워크 없음 (네트워크 모드 ${c.HostConfig.NetworkMode})`);
+function networkList(c: Container): Text {
+  const names = c.endpoints.map((e) => e.network);
+  return names.length > 0 ? names.join(', ') : t(`no network (network mode ${c.networkMode})`, `네트워크 없음 (네트워크 모드 ${c.networkMode})`);
 }
 
 /** A second, non-internal network is a way out: it brings a route through a NATed bridge. */
@@ -85,7 +84,7 @@ function onlyInternal(name: string): CheckSpec<GradingContext> {
     needs: [`${name}-running`],
     async run(ctx) {
       const container = await runningContainer(ctx, name);
-      if (container.HostConfig.NetworkMode === 'host') {
+      if (container.networkMode === 'host') {
         return fail(t(`${name} uses the host's network`, `${withParticle(name, '이', '가')} 호스트의 네트워크를 사용합니다`), {
           expected: t('internal networks only', 'internal 네트워크만'),
           actual: 'network mode host',
@@ -93,10 +92,10 @@ function onlyInternal(name: string): CheckSpec<GradingContext> {
         });
       }
       const open: string[] = [];
-      for (const [networkName, endpoint] of Object.entries(container.NetworkSettings.Networks ?? {})) {
-        if (networkName === 'none') continue;
-        const network = await ctx.host.networkById(endpoint.NetworkID);
-        if (!network?.Internal) open.push(networkName);
+      for (const endpoint of container.endpoints) {
+        if (endpoint.network === 'none') continue;
+        const network = await ctx.host.networkById(endpoint.networkId);
+        if (!network?.internal) open.push(endpoint.network);
       }
       if (open.length === 0) return pass(t(`${name} is attached to internal networks only`, `${withParticle(name, '은', '는')} internal 네트워크에만 연결되어 있습니다`));
       return fail(t(`${name} is also attached to a network that is not internal`, `${withParticle(name, '이', '가')} internal 이 아닌 네트워크에도 연결되어 있습니다`), {
@@ -127,7 +126,7 @@ function isolated(name: string): CheckSpec<GradingContext> {
     timeoutMs: 20_000,
     async run(ctx) {
       const container = await runningContainer(ctx, name);
-      const [sentinel, inside, control] = await Promise.all([ctx.probes.sentinel(), ctx.probes.join(container.Id), ctx.probes.attach('bridge')]);
+      const [sentinel, inside, control] = await Promise.all([ctx.probes.sentinel(), ctx.probes.join(container.id), ctx.probes.attach('bridge')]);
       let [reached, controlReached] = await reachSentinel(inside, control, sentinel, QUICK_DEADLINE_S);
       if (!reached && (!controlReached || controlReached.elapsedS > QUICK_DEADLINE_S / 3)) {
         // The control was slow or silent (a loaded host?): a quick "no answer" proves too little, so ask again with time to spare.
@@ -164,11 +163,11 @@ export const internalNetwork: Grader<GradingContext> = {
       id: 'network-driver',
       needs: ['network-exists'],
       async run(ctx) {
-        const { Driver } = await secureNetwork(ctx);
-        if (Driver === 'bridge') return pass(t(`${NETWORK} uses the bridge driver`, `${NETWORK} 가 bridge 드라이버를 사용합니다`));
-        return fail(t(`${NETWORK} uses the ${Driver} driver`, `${NETWORK} 가 ${Driver} 드라이버를 사용합니다`), {
+        const { driver } = await secureNetwork(ctx);
+        if (driver === 'bridge') return pass(t(`${NETWORK} uses the bridge driver`, `${NETWORK} 가 bridge 드라이버를 사용합니다`));
+        return fail(t(`${NETWORK} uses the ${driver} driver`, `${NETWORK} 가 ${driver} 드라이버를 사용합니다`), {
           expected: 'driver bridge',
-          actual: `driver ${Driver}`,
+          actual: `driver ${driver}`,
           hint: t(`remove it and create it again: docker network create --driver bridge --internal ${NETWORK}`, `네트워크를 삭제하고 다시 만드세요: docker network create --driver bridge --internal ${NETWORK}`),
         });
       },
@@ -177,7 +176,7 @@ export const internalNetwork: Grader<GradingContext> = {
       id: 'network-internal',
       needs: ['network-exists'],
       async run(ctx): Promise<Outcome> {
-        if ((await secureNetwork(ctx)).Internal) return pass(t(`${NETWORK} is internal`, `${NETWORK} 는 internal 네트워크입니다`));
+        if ((await secureNetwork(ctx)).internal) return pass(t(`${NETWORK} is internal`, `${NETWORK} 는 internal 네트워크입니다`));
         return fail(t(`${NETWORK} is not internal`, `${NETWORK} 는 internal 네트워크가 아닙니다`), {
           expected: 'Internal: true',
           actual: 'Internal: false',
@@ -197,8 +196,8 @@ export const internalNetwork: Grader<GradingContext> = {
       async run(ctx) {
         // Asked only once secure-db is known to be on the network, so the name exists and no lookup goes upstream.
         const [app, db] = await Promise.all([runningContainer(ctx, APP), runningContainer(ctx, DB)]);
-        const own = Object.values(db.NetworkSettings.Networks ?? {}).map((e) => e.IPAddress).filter(Boolean);
-        const addresses = await (await ctx.probes.join(app.Id)).resolve(DB);
+        const own = db.endpoints.flatMap((e) => (e.address ? [e.address] : []));
+        const addresses = await (await ctx.probes.join(app.id)).resolve(DB);
         // On a second shared network the name may give that network's address: still secure-db.
         const matching = addresses.filter((a) => own.includes(a));
         if (matching.length > 0) return pass(t(`${DB} resolves to ${matching.join(', ')} inside ${APP}`, `${APP} 안에서 ${DB} 이름이 ${matching.join(', ')} 주소로 해석됩니다`), { actual: addresses.join(', ') });
@@ -214,7 +213,7 @@ export const internalNetwork: Grader<GradingContext> = {
       needs: ['db-resolves'],
       async run(ctx) {
         const [app, address] = await Promise.all([runningContainer(ctx, APP), addressOnSecureNetwork(ctx, DB)]);
-        const inside = await ctx.probes.join(app.Id);
+        const inside = await ctx.probes.join(app.id);
         if (await inside.pings(address)) return pass(t(`${DB} (${address}) answers ${APP}`, `${DB} (${address}) 가 ${APP} 에 응답합니다`));
         return fail(t(`${DB} (${address}) does not answer ${APP}`, `${DB} (${address}) 가 ${APP} 에 응답하지 않습니다`), {
           expected: t('an answer to ping', 'ping 에 대한 응답'),

@@ -4,7 +4,6 @@ import { LABEL, OWNER } from './labels.js';
 
 export type ContainerDetails = Docker.ContainerInspectInfo;
 export type NetworkDetails = Docker.NetworkInspectInfo;
-export type Endpoint = Docker.ContainerInspectInfo['NetworkSettings']['Networks'][string];
 
 /**
  * One read-only view of the engine's networks and containers per grading run.
@@ -57,8 +56,8 @@ export class HostView {
   }
 
   /** Containers with an endpoint on this network, running or not (a stopped one keeps its endpoint's settings), inspected. */
-  async containersOn(network: NetworkDetails): Promise<ContainerDetails[]> {
-    return this.inspectAll((await this.containers()).filter((c) => Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === network.Id)));
+  async containersOn(networkId: string): Promise<ContainerDetails[]> {
+    return this.inspectAll((await this.containers()).filter((c) => Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === networkId)));
   }
 
   /** One removed between the listing and its inspection is gone, not an error. */
@@ -87,9 +86,4 @@ export function containerName(c: ContainerDetails): string {
 
 export function isRunning(c: ContainerDetails): boolean {
   return c.State.Running && c.State.Status === 'running';
-}
-
-/** The container's endpoint on the network with this name, if attached. */
-export function endpointOn(c: ContainerDetails, network: NetworkDetails): Endpoint | undefined {
-  return Object.values(c.NetworkSettings.Networks ?? {}).find((e) => e.NetworkID === network.Id);
 }

@@ -1,12 +1,11 @@
-import type { HostFirewall } from '../docker/host-firewall.js';
-import type { HostView } from '../docker/host.js';
-import type { ProbeSession } from '../docker/probe.js';
 import type { EngineInfo } from '../docker/client.js';
+import type { HostFirewall } from '../docker/host-firewall.js';
+import type { Host, Probes } from './views.js';
 
 /** What every check may use: cached views of the engine and the host's firewall, and the run's probes. */
 export interface GradingContext {
-  host: HostView;
-  probes: ProbeSession;
+  host: Host;
+  probes: Probes;
   engine: EngineInfo;
   /** read on first use only: most exercises never look at iptables */
   firewall: HostFirewall;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, resolveTarget, type Engine, type EngineTarget } from '../docker/client.js';
 import { openHostFirewall } from '../docker/host-firewall.js';
-import { HostView } from '../docker/host.js';
+import { DockerHost } from '../docker/docker-host.js';
 import { reapLeftovers } from '../docker/labels.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import { ProbeSession } from '../docker/probe.js';
@@ -101,7 +101,7 @@ async function gradeEngine(engine: Engine, probes: ProbeSession, exercises: Exer
   reaped.catch(() => {});
   const startedAt = new Date();
   const ctx: GradingContext = {
-    host: new HostView(engine.docker, options.apiTimeoutMs),
+    host: new DockerHost(engine.docker, options.apiTimeoutMs, engine.info.apiVersion),
     probes,
     engine: engine.info,
     firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs }),

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { dockerUserFirewall } from '../../graders/docker-user-firewall.js';
 import { resolveTarget } from '../../src/docker/client.js';
-import { HostView } from '../../src/docker/host.js';
+import { DockerHost } from '../../src/docker/docker-host.js';
 import { openHostFirewall, type HostFirewallView } from '../../src/docker/host-firewall.js';
 import { LABEL, OWNER } from '../../src/docker/labels.js';
 import { ProbeSession } from '../../src/docker/probe.js';
@@ -135,7 +135,7 @@ describe('docker-user-firewall on the host', function () {
       const version = await docker.version();
       const grade = async () => {
         const ctx: GradingContext = {
-          host: new HostView(docker, TIMEOUT_MS),
+          host: new DockerHost(docker, TIMEOUT_MS, version.ApiVersion),
           probes,
           engine: { version: version.Version, apiVersion: version.ApiVersion },
           firewall: openHostFirewall(target, probes, { timeoutMs: TIMEOUT_MS, forceHelper: true }),

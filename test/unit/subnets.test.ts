@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { NetworkDetails } from '../../src/docker/host.js';
-import { ipv4CidrsOverlap, ipv4Configs, networksOverlapping, sameIPv4Cidr } from '../../src/docker/subnets.js';
+import { ipv4Configs, networksOverlapping } from '../../src/docker/subnets.js';
+import { ipv4CidrsOverlap, sameIPv4Cidr } from '../../src/net/cidr.js';
 
 const network = (Name: string, ...subnets: string[]) =>
   ({ Name, Id: `${Name}-id`, IPAM: { Driver: 'default', Config: subnets.map((Subnet) => ({ Subnet })) } }) as unknown as NetworkDetails;
