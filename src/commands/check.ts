@@ -24,11 +24,13 @@ export const checkCommand = defineCommand({
     runCommand(async (life) => {
       const options = gradingOptions(argv);
       const exercises = selectGraders(argv.exercises).map((g) => loadExercise(g, argv.lang));
-      const session = life.own(await GradingSession.open(argv.host, { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, onImage: (line) => process.stderr.write(`docknet: ${line}\n`) }));
+      const session = await life.open(() =>
+        GradingSession.open(argv.host, { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, onImage: (line) => process.stderr.write(`docknet: ${line}\n`) }),
+      );
       if (argv.watch) return watch(session, exercises, options, life);
 
       // No report is written for a run that did not finish: `race` gives up once the probes are gone.
-      const report = forStudents(await life.race(session.grade(exercises, options)), argv.lang);
+      const report = forStudents(await life.race(() => session.grade(exercises, options)), argv.lang);
       await Promise.all([argv.json && atomicWrite(argv.json, renderJson(report)), atomicWrite(argv.junit, renderJunit(report))]);
       process.stdout.write(renderConsole(report, { lang: argv.lang }));
       return allPassed(report) ? 0 : 1;

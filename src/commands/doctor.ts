@@ -13,9 +13,8 @@ export const doctorCommand = defineCommand({
     runCommand(async (life) => {
       const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
       const apiTimeoutMs = argv.apiTimeout * 1000;
-      // the probe image is only needed when the firewall is read through a helper
-      const session = life.own(await GradingSession.open(argv.host, { apiTimeoutMs, probeImage: true }));
-      const found = await life.race(session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)));
+      const session = await life.open(() => GradingSession.open(argv.host, { apiTimeoutMs }));
+      const found = await life.race(() => session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)));
       const firewall = found.firewall.read
         ? `  firewall read with ${found.firewall.backend}; traffic from outside enters on ${found.firewall.externalInterface}`
         : `  ${pc.yellow(`the host's firewall could not be read: ${found.firewall.why}`)}`;

@@ -41,9 +41,10 @@ export class Lifecycle {
     this.interruptedPromise.catch(() => {});
   }
 
-  /** Runs once, on the first signal. */
+  /** Runs once, on the first signal: at once when that signal came already. */
   onInterrupt(fn: () => unknown): void {
-    this.onInterruptFns.push(fn);
+    if (this.signal) queueMicrotask(() => void Promise.resolve().then(fn).catch(() => {}));
+    else this.onInterruptFns.push(fn);
   }
 
   /** Runs when the command ends, whichever way. */
@@ -57,8 +58,18 @@ export class Lifecycle {
     return owned;
   }
 
-  /** The work's result, or `Interrupted` once an interruption's cleanup is done. */
-  async race<T>(work: Promise<T>): Promise<T> {
+  /**
+   * Opens what the command will hold (a grading session): owned as soon as it exists,
+   * even when a signal came while it opened, and never waited for past that signal.
+   */
+  open<T extends Owned>(opening: () => Promise<T>): Promise<T> {
+    return this.race(() => opening().then((owned) => this.own(owned)));
+  }
+
+  /** The work's result, or `Interrupted` once an interruption's cleanup is done; no work starts after a signal. */
+  async race<T>(start: () => Promise<T>): Promise<T> {
+    if (this.signal) return this.interruptedPromise;
+    const work = start();
     work.catch(() => {}); // abandoned on interruption: its rejection is nobody's
     try {
       return await Promise.race([work, this.interruptedPromise]);
@@ -105,11 +116,12 @@ export async function runCommand(body: (life: Lifecycle) => Promise<number>): Pr
   try {
     code = await body(life);
   } catch (err) {
-    if (!(err instanceof Interrupted)) {
+    // After a signal, whatever failed failed because the work was being stopped.
+    if (!(err instanceof Interrupted) && !life.signal) {
       await life.cleanUp();
       throw err;
     }
-    code = exitCodeFor(err.signal);
+    code = life.exitCode!;
   }
   await life.cleanUp();
   return life.exitCode ?? code;

@@ -31,8 +31,8 @@ async function list(args: ListArgs, life: Lifecycle): Promise<number> {
   let why = '';
   if (!args.offline) {
     try {
-      const session = life.own(await GradingSession.open(args.host, { apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000), probeImage: true }));
-      const report = await life.race(session.grade(exercises, args));
+      const session = await life.open(() => GradingSession.open(args.host, { apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000), probeImage: true }));
+      const report = await life.race(() => session.grade(exercises, args));
       scores = new Map(report.exercises.map((e) => [e.id, e]));
     } catch (err) {
       if (err instanceof Interrupted) throw err;

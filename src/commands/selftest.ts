@@ -33,8 +33,7 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   const target = resolveTarget(undefined);
   if (target.options.socketPath === undefined) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
   const docker = new Docker(target.options);
-  const [session] = await Promise.all([GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true }), ensureFixtureImage(docker)]);
-  life.own(session);
+  const [session] = await Promise.all([life.open(() => GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true })), ensureFixtureImage(docker)]);
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
   let mismatches = 0;
   for (const grader of graders) {
@@ -46,7 +45,7 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
         throw new UsageError(errorMessage(err));
       }
       const grade = async () => {
-        const report = await life.race(session.grade([exercise], args));
+        const report = await life.race(() => session.grade([exercise], args));
         return Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status])) as Record<string, Status>;
       };
       const judge = (name: string, wrong: string[]) => {

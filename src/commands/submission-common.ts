@@ -21,7 +21,7 @@ export async function openLocalSession(host: string | undefined, apiTimeoutMs: n
   const target = resolveTarget(host);
   if (target.options.socketPath === undefined) throw new UsageError(`submissions run on this machine, so they are graded on its own engine, not ${target.label}`);
   if (process.getuid?.() !== 0) throw new UsageError('grading a submission runs its docker and iptables commands and puts the host back afterwards: run as root');
-  return life.own(await GradingSession.open(target, { apiTimeoutMs, probeImage: true }));
+  return life.open(() => GradingSession.open(target, { apiTimeoutMs, probeImage: true }));
 }
 
 export function submissionStudent(dir: string, where: string): Student {

@@ -54,10 +54,14 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
     }
   };
 
-  // After a gap in the stream (an engine restart) anything may have changed: grade again.
-  const feed = await followEvents(engine.docker, options.apiTimeoutMs, onEvent, (why) => {
-    note(why);
-    changed();
+  // After a gap in the stream (an engine restart) anything may have changed: grade again once it answers.
+  const feed = await followEvents(engine.docker, options.apiTimeoutMs, {
+    onEvent,
+    onGap: note,
+    onResumed: () => {
+      note('the engine answers again');
+      changed();
+    },
   });
 
   // Rule changes make no engine event: DOCKER-USER is read every few seconds where it can be (root, local engine).

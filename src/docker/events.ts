@@ -15,25 +15,33 @@ export interface EventFeed {
 /** An engine that restarts takes a few seconds; asking again sooner only fills the screen. */
 const RECONNECT_MS = 1000;
 
+export interface EventHandlers {
+  onEvent(event: EngineEvent): void;
+  /** events may have been missed: the stream ended (dockerd restarted?) or sent what is not an event */
+  onGap(why: string): void;
+  /** listening again after the stream ended: anything may have changed meanwhile */
+  onResumed(): void;
+}
+
 /**
  * The engine's container and network events, for as long as the feed runs: when the
- * stream ends (dockerd restarted) it says so through `onGap` and listens again, and
- * `onGap` is also the caller's cue that anything may have changed meanwhile. Lines
- * that are not events count as a gap too. Nothing is kept between events.
+ * stream ends it says so and listens again until the engine answers. Nothing is kept
+ * between events.
  */
-export async function followEvents(
-  docker: Pick<Docker, 'getEvents'>,
-  timeoutMs: number,
-  onEvent: (event: EngineEvent) => void,
-  onGap: (why: string) => void,
-  reconnectMs = RECONNECT_MS,
-): Promise<EventFeed> {
+export async function followEvents(docker: Pick<Docker, 'getEvents'>, timeoutMs: number, handlers: EventHandlers, reconnectMs = RECONNECT_MS): Promise<EventFeed> {
+  const { onEvent, onGap, onResumed } = handlers;
   let stopped = false;
   let stream: Readable | undefined;
   let retry: NodeJS.Timeout | undefined;
 
   const open = async (): Promise<void> => {
-    const opened = (await withTimeout(docker.getEvents({ filters: { type: ['container', 'network'] } }), timeoutMs, 'opening the engine event stream')) as Readable;
+    const asked = docker.getEvents({ filters: { type: ['container', 'network'] } }) as Promise<Readable>;
+    // a stream that comes after the deadline is nobody's: close it rather than leak it
+    asked.catch(() => {});
+    const opened = await withTimeout(asked, timeoutMs, 'opening the engine event stream').catch((err: unknown) => {
+      void asked.then((late) => late.destroy(), () => {});
+      throw err;
+    });
     if (stopped) {
       opened.destroy();
       return;
@@ -62,7 +70,7 @@ export async function followEvents(
       onGap("the engine's event stream ended (did dockerd restart?): listening again");
       const again = () => {
         retry = undefined;
-        open().catch(() => {
+        open().then(onResumed, () => {
           if (!stopped) retry = setTimeout(again, reconnectMs);
         });
       };

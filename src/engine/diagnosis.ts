@@ -4,6 +4,7 @@
 import type { Engine } from '../docker/client.js';
 import { HostView, containerName, isRunning, type ContainerDetails, type NetworkDetails } from '../docker/host.js';
 import { openHostFirewall } from '../docker/host-firewall.js';
+import { ensureProbeImage } from '../docker/probe-image.js';
 import type { ProbeSession } from '../docker/probe.js';
 import { ipv4Configs, networksOverlapping } from '../docker/subnets.js';
 import { errorMessage } from '../errors.js';
@@ -63,6 +64,8 @@ export async function diagnose(engine: Engine, probes: ProbeSession, timeoutMs: 
 
   let firewall: Diagnosis['firewall'];
   try {
+    // the probe image is only needed when the firewall is read through a helper; without it the rest still shows
+    await ensureProbeImage(engine.docker, engine.info.arch);
     const read = await openHostFirewall(engine.target, probes, { timeoutMs }).read();
     firewall = { read: true, backend: read.backend, externalInterface: read.externalInterface };
     problems.push(...unreachableRules(read.ruleset));

@@ -38,6 +38,7 @@ export async function gradeSubmission(
   const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
   if (!argv) return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
 
+  if (interruptible.cancelled) return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
   let before: HostState;
   try {
     before = await captureHostState(docker);
