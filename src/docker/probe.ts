@@ -45,7 +45,7 @@ export class Probe {
     const key = `${limitS} ${script}`;
     let running = this.running.get(key);
     if (!running) {
-      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], limitS * 1000 + this.timeoutMs);
+      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], { commandMs: limitS * 1000, apiMs: this.timeoutMs });
       this.running.set(key, running);
       void running.catch(() => {}).finally(() => this.running.delete(key));
     }
