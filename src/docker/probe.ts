@@ -234,7 +234,10 @@ export class ProbeSession {
       // dies with it, and its named end is moved to the host's (PID 1's) namespace. The
       // host's end is configured meanwhile from a probe in the host's namespace, which
       // starts at the same time and waits for that end to arrive.
-      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip link set ${link} netns 1`;
+      // Its default route leads back through the host, as any real upstream's does: packets
+      // that reach it un-NATed (an internal network opened by an ACCEPT in DOCKER-USER) are
+      // answered too, so "reached" means the packets got out, not that NAT happened.
+      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip route add default via ${hostSide} && ip link set ${link} netns 1`;
       const [, host] = await Promise.all([
         this.startContainer('sentinel', {
           Cmd: ['sh', '-c', `${wire} && echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`],
