@@ -18,16 +18,41 @@ export class TimeoutError extends Error {
   }
 }
 
-/** Rejects with a TimeoutError when `work` has not settled within `ms`. */
-export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * Rejects with a TimeoutError when `work` has not settled within `ms`. What `work`
+ * yields after that (a hijacked stream, say) goes to `dispose`: nobody else holds it.
+ */
+export async function withTimeout<T>(work: Promise<T>, ms: number, what: string, dispose?: (late: T) => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new TimeoutError(what, ms));
+    }, ms);
   });
+  if (dispose) void work.then((late) => timedOut && dispose(late), () => {});
   try {
     return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** One time limit shared by several steps: each step gets what the earlier ones left. */
+export class Deadline {
+  private readonly end: number;
+  constructor(private readonly ms: number) {
+    this.end = Date.now() + ms;
+  }
+  left(): number {
+    return Math.max(0, this.end - Date.now());
+  }
+  /** Bounds one step by the time left; the error names the whole limit, which is what ran out. */
+  step<T>(work: Promise<T>, what: string, dispose?: (late: T) => void): Promise<T> {
+    return withTimeout(work, this.left(), what, dispose).catch((err: unknown) => {
+      throw err instanceof TimeoutError ? new TimeoutError(what, this.ms) : err;
+    });
   }
 }
 

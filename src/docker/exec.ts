@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import { TimeoutError } from '../errors.js';
+import { Deadline, TimeoutError, withTimeout } from '../errors.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -26,18 +26,32 @@ class Collector extends Writable {
   }
 }
 
-/** Runs a command in a (probe) container and waits for it, at most `timeoutMs`. */
-export async function execIn(docker: Docker, container: Docker.Container, cmd: string[], timeoutMs: number): Promise<ExecResult> {
-  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
+export interface ExecLimits {
+  /** how long the command itself may run */
+  commandMs: number;
+  /** bound on each Engine API call around it (a busy engine queues an exec before it runs) */
+  apiMs: number;
+}
+
+/**
+ * Runs a command in a (probe) container and waits for it. Creating, starting and
+ * reading it share one limit (the command's time and an API call's); the exit
+ * code is then asked with its own: an engine that stops answering is an error,
+ * never a wait without end.
+ */
+export async function execIn(docker: Docker, container: Docker.Container, cmd: string[], limits: ExecLimits): Promise<ExecResult> {
+  const what = `"${cmd.join(' ')}" in a probe`;
+  const deadline = new Deadline(limits.commandMs + limits.apiMs);
+  const exec = await deadline.step(container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true }), `${what} (creating it)`);
+  const stream = await deadline.step(exec.start({ hijack: true, stdin: false }), `${what} (starting it)`, (late) => late.destroy());
   const stdout = new Collector();
   const stderr = new Collector();
   docker.modem.demuxStream(stream, stdout, stderr);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       stream.destroy();
-      reject(new TimeoutError(`"${cmd.join(' ')}" in a probe`, timeoutMs));
-    }, timeoutMs);
+      reject(new TimeoutError(what, limits.commandMs + limits.apiMs));
+    }, deadline.left());
     const finish = (err?: Error) => {
       clearTimeout(timer);
       if (err) reject(err);
@@ -47,7 +61,7 @@ export async function execIn(docker: Docker, container: Docker.Container, cmd: s
     stream.on('close', () => finish());
     stream.on('error', finish);
   });
-  const { ExitCode } = await exec.inspect();
-  if (ExitCode === null || ExitCode === undefined) throw new Error(`"${cmd.join(' ')}" in a probe ended without an exit code`);
+  const { ExitCode } = await withTimeout(exec.inspect(), limits.apiMs, `${what} (asking its exit code)`);
+  if (ExitCode === null || ExitCode === undefined) throw new Error(`${what} ended without an exit code`);
   return { exitCode: ExitCode, stdout: stdout.text(), stderr: stderr.text() };
 }

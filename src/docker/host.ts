@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { withTimeout } from '../errors.js';
-import { LABEL, OWNER } from './labels.js';
+import { createdByDocknet, knownRuns } from './labels.js';
 
 export type ContainerDetails = Docker.ContainerInspectInfo;
 export type NetworkDetails = Docker.NetworkInspectInfo;
@@ -27,11 +27,19 @@ export class HostView {
     return value;
   }
 
-  /** The student's containers: never the grader's probes, this run's or another's (a class run grades many hosts at once). */
+  /**
+   * The student's containers: never the grader's probes, this run's or another's (a class
+   * run grades many hosts at once). A probe is what a docknet run recorded creating; labels
+   * alone prove nothing, so a student's container with docknet's labels is still graded.
+   */
   containers(): Promise<Docker.ContainerInfo[]> {
     return this.once(
       'containers',
-      async () => (await this.docker.listContainers({ all: true })).filter((c) => c.Labels?.[LABEL.owner] !== OWNER),
+      async () => {
+        const listed = await this.docker.listContainers({ all: true });
+        const runs = knownRuns();
+        return listed.filter((c) => !createdByDocknet(c, runs));
+      },
       'listing containers',
     );
   }

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
-import { UsageError, errorMessage } from '../errors.js';
+import writeFileAtomic from 'write-file-atomic';
+import { UsageError, errorMessage, withTimeout } from '../errors.js';
 import { atomicWriteStream } from '../atomic-file.js';
+import { privateDir } from './state.js';
 
 /** Bump when probes need something the current image lacks. */
 export const PROBE_IMAGE = 'docknet-probe:1';
@@ -51,25 +55,121 @@ export function findStaticBusybox(engineArch: string | undefined): string | unde
   });
 }
 
-export async function hasImage(docker: Docker, ref: string): Promise<boolean> {
+/** Bound on one image inspection or listing. */
+const IMAGE_CHECK_MS = 10_000;
+/** Bound on a build, load, save or copy: megabytes, maybe over a slow link. */
+const IMAGE_TRANSFER_MS = 300_000;
+
+async function inspectImage(docker: Docker, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
   try {
-    await docker.getImage(ref).inspect();
-    return true;
+    return await withTimeout(docker.getImage(ref).inspect(), IMAGE_CHECK_MS, `inspecting the image ${ref}`);
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
     throw err;
   }
 }
 
-function followProgress(docker: Docker, stream: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null, events: Array<{ error?: string; errorDetail?: { message: string } }>) => {
+export async function hasImage(docker: Docker, ref: string): Promise<boolean> {
+  return (await inspectImage(docker, ref)) !== undefined;
+}
+
+type ProgressEvent = { error?: string; errorDetail?: { message: string }; stream?: string };
+
+function followProgress(docker: Docker, stream: Readable, what: string): Promise<ProgressEvent[]> {
+  const done = new Promise<ProgressEvent[]>((resolve, reject) => {
+    docker.modem.followProgress(stream, (err: Error | null, events: ProgressEvent[]) => {
       const failed = events?.find((e) => e.error || e.errorDetail);
       if (err) reject(err);
       else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error));
-      else resolve();
+      else resolve(events ?? []);
     });
   });
+  return withTimeout(done, IMAGE_TRANSFER_MS, what).finally(() => stream.destroy());
+}
+
+// Which images docknet built, loaded or verified, by ID. An image ID is the digest of
+// its config, which names every layer's digest: the ID is the content, on any engine.
+// A tag is only a name anyone with the engine can move (`docker tag`), so it is never
+// what is trusted; the tag is where docknet looks first, and put back when moved.
+const TRUST_FILE = 'images.json';
+const TRUST_KEPT = 20;
+
+function readTrusted(): Record<string, string[]> {
+  try {
+    return JSON.parse(readFileSync(join(privateDir(), TRUST_FILE), 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+}
+
+function trustedIds(ref: string): string[] {
+  return readTrusted()[ref] ?? [];
+}
+
+/** Records that `id` is docknet's image for `ref` (newest first, a few kept). */
+export function recordTrusted(ref: string, id: string): void {
+  const all = readTrusted();
+  all[ref] = [id, ...(all[ref] ?? []).filter((x) => x !== id)].slice(0, TRUST_KEPT);
+  writeFileAtomic.sync(join(privateDir(), TRUST_FILE), `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The diff ID (digest of the uncompressed layer) that building from this busybox gives: the build is deterministic. */
+export async function busyboxLayerDigest(busyboxPath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of busyboxRootfs(busyboxPath)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * Whether an image is exactly what building from busybox makes: the same single layer,
+ * and nothing in its config that would change how a probe's command runs.
+ */
+export function isBusyboxBuild(image: Docker.ImageInspectInfo, layerDigest: string): boolean {
+  const config = image.Config ?? ({} as Docker.ImageInspectInfo['Config']);
+  const layers = image.RootFS?.Layers ?? [];
+  return (
+    layers.length === 1 &&
+    layers[0] === layerDigest &&
+    !config.Entrypoint?.length &&
+    !config.User &&
+    !config.WorkingDir &&
+    !(config as { Healthcheck?: unknown }).Healthcheck &&
+    (config.Env ?? []).every((e) => e === 'PATH=/bin')
+  );
+}
+
+/**
+ * The ID of docknet's own `ref` on this engine, or undefined when it has none. The
+ * tag is taken when it points to a recorded image; else a recorded image that lost
+ * its tag gets it back; else an image this machine's busybox would build identically
+ * is verified and recorded (an engine this machine has not used yet).
+ */
+export async function trustedImage(docker: Docker, ref: string, engineArch?: string): Promise<string | undefined> {
+  const trusted = trustedIds(ref);
+  const tagged = await inspectImage(docker, ref);
+  if (tagged && trusted.includes(tagged.Id)) return tagged.Id;
+  const images = await withTimeout(docker.listImages({ all: true }), IMAGE_CHECK_MS, 'listing images');
+  const recorded = images.find((i) => trusted.includes(i.Id));
+  if (recorded) {
+    const [repo, tag] = ref.split(':');
+    await withTimeout(docker.getImage(recorded.Id).tag({ repo, tag }), IMAGE_CHECK_MS, `tagging ${ref}`);
+    return recorded.Id;
+  }
+  const busybox = findStaticBusybox(engineArch ?? tagged?.Architecture);
+  if (tagged && busybox && isBusyboxBuild(tagged, await busyboxLayerDigest(busybox))) {
+    recordTrusted(ref, tagged.Id);
+    return tagged.Id;
+  }
+  return undefined;
+}
+
+/** Records what the engine now calls `ref`: just built or loaded by docknet. */
+async function recordTag(docker: Docker, ref: string): Promise<string> {
+  const image = await inspectImage(docker, ref);
+  if (!image) throw new Error(`${ref} is missing right after it was made`);
+  recordTrusted(ref, image.Id);
+  return image.Id;
 }
 
 /** A root filesystem holding only the static busybox and its applet links, made in memory. */
@@ -83,15 +183,20 @@ function busyboxRootfs(busyboxPath: string): tar.Pack {
   return pack;
 }
 
-/** Builds an image offline from a static busybox on this machine: no registry involved. */
-export async function buildFromBusybox(docker: Docker, busyboxPath: string, ref = PROBE_IMAGE): Promise<void> {
+/** Builds an image offline from a static busybox on this machine (no registry involved); returns its ID, now trusted. */
+export async function buildFromBusybox(docker: Docker, busyboxPath: string, ref = PROBE_IMAGE): Promise<string> {
   const [repo, tag] = ref.split(':');
-  const stream = await docker.importImage(busyboxRootfs(busyboxPath) as unknown as string, {
-    repo,
-    tag,
-    changes: ['ENV PATH=/bin', 'CMD ["sh"]', `LABEL ${PROBE_LABEL}`],
-  } as object);
-  await followProgress(docker, stream as Readable);
+  const stream = await withTimeout(
+    docker.importImage(busyboxRootfs(busyboxPath) as unknown as string, {
+      repo,
+      tag,
+      changes: ['ENV PATH=/bin', 'CMD ["sh"]', `LABEL ${PROBE_LABEL}`],
+    } as object),
+    IMAGE_TRANSFER_MS,
+    `building ${ref}`,
+  );
+  await followProgress(docker, stream as Readable, `building ${ref}`);
+  return recordTag(docker, ref);
 }
 
 /** Builds `ref` from this machine's static busybox unless the engine has it; tests and fixtures need no registry. */
@@ -102,33 +207,34 @@ export async function ensureImageFromBusybox(docker: Docker, ref: string): Promi
   await buildFromBusybox(docker, busybox, ref);
 }
 
-/** Builds the image from Docker Hub's busybox: needs a registry. */
-export async function buildFromRegistry(docker: Docker, ref = PROBE_IMAGE): Promise<void> {
+/** Builds the image from Docker Hub's busybox (needs a registry); returns its ID, now trusted. */
+export async function buildFromRegistry(docker: Docker, ref = PROBE_IMAGE): Promise<string> {
   const pack = tar.pack();
   pack.entry({ name: 'Dockerfile' }, `FROM busybox:1.36.1-musl\nLABEL ${PROBE_LABEL}\n`);
   pack.finalize();
-  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: ref, pull: true });
-  await followProgress(docker, stream as unknown as Readable);
+  const stream = await withTimeout(docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: ref, pull: true }), IMAGE_TRANSFER_MS, `building ${ref}`);
+  await followProgress(docker, stream as unknown as Readable, `building ${ref}`);
+  return recordTag(docker, ref);
 }
 
-/** Loads a tarball made by `docknet probe save` (air-gapped classrooms). */
+/** Loads a tarball made by `docknet probe save` (air-gapped classrooms); the images it names are trusted from then on. */
 export async function loadImageFile(docker: Docker, file: string): Promise<void> {
-  const stream = await docker.loadImage(createReadStream(file));
-  await followProgress(docker, stream as Readable);
-}
-
-export async function saveImageFile(docker: Docker, file: string, ref = PROBE_IMAGE): Promise<void> {
-  const image = await docker.getImage(ref).get();
-  await atomicWriteStream(file, image as Readable);
-}
-
-/** The architecture of the engine's probe image, or undefined when it has none (or cannot say). */
-async function imageArch(docker: Docker): Promise<string | undefined> {
-  try {
-    return (await docker.getImage(PROBE_IMAGE).inspect()).Architecture;
-  } catch {
-    return undefined;
+  const stream = await withTimeout(docker.loadImage(createReadStream(file)), IMAGE_TRANSFER_MS, `loading ${file}`);
+  const events = await followProgress(docker, stream as Readable, `loading ${file}`);
+  for (const event of events) {
+    const loaded = /^Loaded image: (\S+)/.exec(event.stream ?? '');
+    if (loaded) await recordTag(docker, loaded[1]);
   }
+}
+
+/** Writes docknet's own `ref` (by ID, whatever the tag says now) to a tarball that carries the tag. */
+export async function saveImageFile(docker: Docker, file: string, ref = PROBE_IMAGE): Promise<void> {
+  const id = await trustedImage(docker, ref);
+  if (!id) throw new UsageError(`this engine has no ${ref} that docknet built or loaded; run "docknet probe build" first`);
+  const [repo, tag] = ref.split(':');
+  await withTimeout(docker.getImage(id).tag({ repo, tag }), IMAGE_CHECK_MS, `tagging ${ref}`);
+  const image = await withTimeout(docker.getImage(ref).get(), IMAGE_TRANSFER_MS, `saving ${ref}`);
+  await atomicWriteStream(file, image as Readable);
 }
 
 export type ProbeImageSource = 'present' | 'busybox' | 'local-engine' | 'registry';
@@ -146,34 +252,49 @@ export function describeSource(source: ProbeImageSource): string {
   }
 }
 
-/** Copies the image from one engine to another through both Engine APIs: a remote engine gets it with no registry. */
-export async function copyImage(from: Docker, to: Docker, ref = PROBE_IMAGE): Promise<void> {
-  const stream = await to.loadImage((await from.getImage(ref).get()) as unknown as string);
-  await followProgress(to, stream as Readable);
+/** Copies an image (by ID) from one engine to another through both Engine APIs: a remote engine gets it with no registry. */
+async function copyImage(from: Docker, to: Docker, id: string, ref: string): Promise<string> {
+  const image = await withTimeout(from.getImage(id).get(), IMAGE_TRANSFER_MS, `saving ${ref}`);
+  const stream = await withTimeout(to.loadImage(image as unknown as string), IMAGE_TRANSFER_MS, `copying ${ref}`);
+  await followProgress(to, stream as Readable, `copying ${ref}`);
+  // The ID is the content: the copy is the image that was sent, or it is refused.
+  if (!(await inspectImage(to, id))) throw new Error(`copying ${ref} gave no image ${id}`);
+  const [repo, tag] = ref.split(':');
+  await withTimeout(to.getImage(id).tag({ repo, tag }), IMAGE_CHECK_MS, `tagging ${ref}`);
+  return id;
 }
 
 /**
- * Makes sure the probe image exists, building it the cheapest way this machine
- * allows: from a static busybox here, else copied from `localEngine` (the engine
- * this machine uses) when that one has it, else from the registry.
+ * Makes sure the engine has docknet's own probe image (see `trustedImage`), building
+ * it the cheapest way this machine allows: from a static busybox here, else copied
+ * from `localEngine` (the engine this machine uses) when that one has it, else from
+ * the registry. A look-alike under the tag is replaced; where nothing can replace
+ * it, this refuses with one line.
  */
 export async function ensureProbeImage(docker: Docker, engineArch: string | undefined, localEngine?: Docker): Promise<ProbeImageSource> {
-  if (await hasImage(docker, PROBE_IMAGE)) return 'present';
+  if (await trustedImage(docker, PROBE_IMAGE, engineArch)) return 'present';
   const busybox = findStaticBusybox(engineArch);
   if (busybox) {
     await buildFromBusybox(docker, busybox);
     return 'busybox';
   }
-  if (localEngine && localEngine !== docker && (await imageArch(localEngine)) === engineArch) {
-    await copyImage(localEngine, docker);
-    return 'local-engine';
+  if (localEngine && localEngine !== docker) {
+    const local = await trustedImage(localEngine, PROBE_IMAGE).catch(() => undefined);
+    if (local && (await inspectImage(localEngine, local))?.Architecture === engineArch) {
+      await copyImage(localEngine, docker, local, PROBE_IMAGE);
+      return 'local-engine';
+    }
   }
+  const lookalike = await inspectImage(docker, PROBE_IMAGE);
   try {
     await buildFromRegistry(docker);
     return 'registry';
   } catch (err) {
+    const what = lookalike
+      ? `the image tagged ${PROBE_IMAGE} (${lookalike.Id.slice(0, 19)}) is not one docknet built or loaded`
+      : `the probe image ${PROBE_IMAGE} is missing`;
     throw new UsageError(
-      `the probe image ${PROBE_IMAGE} is missing and cannot be built here (no static busybox on this machine, and the registry failed: ${errorMessage(err).split('\n')[0]}). ` +
+      `${what}, and it cannot be built here (no static busybox on this machine, and the registry failed: ${errorMessage(err).split('\n')[0]}). ` +
         `Install busybox-static and run "docknet probe build", or on a machine that has the image run "docknet probe save probe.tar" and here "docknet probe load probe.tar".`,
     );
   }

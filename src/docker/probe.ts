@@ -2,8 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
 import { withTimeout } from '../errors.js';
 import { execIn, type ExecResult } from './exec.js';
-import { ignoreGone, ownedLabels } from './labels.js';
-import { PROBE_IMAGE } from './probe-image.js';
+import { ignoreGone, ownedLabels, RunRecord } from './labels.js';
+import { PROBE_IMAGE, trustedImage } from './probe-image.js';
 
 /** Probes end themselves after this even if every cleanup path failed; the next run reaps them. */
 const PROBE_LIFETIME_S = 600;
@@ -22,7 +22,6 @@ export interface NetInterface {
 export interface ProbeOptions {
   /** bound on each Engine API call and each command run in a probe */
   timeoutMs: number;
-  image?: string;
 }
 
 /** A container the grader owns, from which traffic is observed. Never a student's container. */
@@ -45,7 +44,7 @@ export class Probe {
     const key = `${limitS} ${script}`;
     let running = this.running.get(key);
     if (!running) {
-      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], limitS * 1000 + this.timeoutMs);
+      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], { commandMs: limitS * 1000, apiMs: this.timeoutMs });
       this.running.set(key, running);
       void running.catch(() => {}).finally(() => this.running.delete(key));
     }
@@ -124,14 +123,15 @@ export class ProbeSession {
   private readonly memo = new Map<string, Promise<unknown>>();
   private closed = false;
   private closing?: Promise<void>;
-  private readonly image: string;
+  private readonly record: RunRecord;
+  private created = 0;
 
   constructor(
     private readonly docker: Docker,
     private readonly runId: string,
     private readonly options: ProbeOptions,
   ) {
-    this.image = options.image ?? PROBE_IMAGE;
+    this.record = new RunRecord(runId);
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -143,16 +143,37 @@ export class ProbeSession {
     return value;
   }
 
-  /** Creates and starts a labelled container; it is tracked before it exists so `close` can never miss it. */
+  /** docknet's own probe image, by ID: whatever the tag points to now, that is what runs. */
+  private image(): Promise<string> {
+    return this.once('image', async () => {
+      const id = await trustedImage(this.docker, PROBE_IMAGE);
+      if (!id) throw new Error(`this engine has no ${PROBE_IMAGE} that docknet built or loaded (something else may hold the tag); run "docknet probe build"`);
+      return id;
+    });
+  }
+
+  /**
+   * Creates and starts a labelled container, recorded as this run's before it exists and
+   * tracked so `close` can never miss it, even when the engine answers past the deadline.
+   */
   private startContainer(role: string, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
     if (this.closed) return Promise.reject(new Error('the grading run is over'));
-    const created = withTimeout(
-      this.docker.createContainer({ Image: this.image, ...spec, Labels: { ...spec.Labels, ...ownedLabels(this.runId, role) } }),
-      this.options.timeoutMs,
-      `creating a ${role}`,
+    const name = `docknet-${this.runId}-${++this.created}`;
+    const creating = this.image().then((image) => {
+      if (this.closed) throw new Error('the grading run is over');
+      this.record.creating(name);
+      return this.docker.createContainer({ ...spec, name, Image: image, Labels: { ...spec.Labels, ...ownedLabels(this.runId, role) } });
+    });
+    this.owned.add(
+      creating.then(
+        (container) => {
+          this.record.created(name, container.id);
+          return container;
+        },
+        () => undefined,
+      ),
     );
-    this.owned.add(created.catch(() => undefined));
-    return created.then(async (container) => {
+    return withTimeout(creating, this.options.timeoutMs, `creating a ${role}`).then(async (container) => {
       await withTimeout(container.start(), this.options.timeoutMs, `starting a ${role}`);
       return container;
     });
@@ -234,7 +255,10 @@ export class ProbeSession {
       // dies with it, and its named end is moved to the host's (PID 1's) namespace. The
       // host's end is configured meanwhile from a probe in the host's namespace, which
       // starts at the same time and waits for that end to arrive.
-      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip link set ${link} netns 1`;
+      // Its default route leads back through the host, as any real upstream's does: packets
+      // that reach it un-NATed (an internal network opened by an ACCEPT in DOCKER-USER) are
+      // answered too, so "reached" means the packets got out, not that NAT happened.
+      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip route add default via ${hostSide} && ip link set ${link} netns 1`;
       const [, host] = await Promise.all([
         this.startContainer('sentinel', {
           Cmd: ['sh', '-c', `${wire} && echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`],
@@ -259,10 +283,12 @@ export class ProbeSession {
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
-      const containers = await Promise.all(this.owned);
+      // A creation the engine never answers is left to its record: the next run reaps it.
+      const settled = await Promise.all([...this.owned].map((c) => withTimeout(c, this.options.timeoutMs, 'creating a probe').catch(() => 'unanswered' as const)));
       await Promise.all(
-        containers.map((c) => c && withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(ignoreGone)),
+        settled.map((c) => c && c !== 'unanswered' && withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(ignoreGone)),
       );
+      if (!settled.includes('unanswered')) this.record.finish();
     })();
     return this.closing;
   }

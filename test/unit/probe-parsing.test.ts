@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { isAbandoned, LABEL, OWNER, ownedLabels } from '../../src/docker/labels.js';
 import { parseNslookup, shellQuote } from '../../src/docker/probe.js';
 import { inspectElf } from '../../src/docker/probe-image.js';
 
@@ -17,31 +16,6 @@ describe('busybox nslookup output', () => {
 describe('shell quoting', () => {
   it('keeps a single quote from ending the word', () => {
     expect(shellQuote("a'b")).to.equal(`'a'\\''b'`);
-  });
-});
-
-describe('leftover reaping', () => {
-  const now = Date.now();
-
-  it('reaps what a dead process on this machine left', () => {
-    const labels = { ...ownedLabels('r1', 'probe'), [LABEL.pid]: '2147483646' };
-    expect(isAbandoned(labels, now, now)).to.equal(true);
-  });
-
-  it('leaves what a live run owns', () => {
-    const labels = { ...ownedLabels('r1', 'probe'), [LABEL.pid]: String(process.ppid) };
-    expect(isAbandoned(labels, now, now)).to.equal(false);
-  });
-
-  it('reaps anything of ours older than a quarter of an hour, whoever made it', () => {
-    const labels = { ...ownedLabels('r1', 'probe'), [LABEL.hostname]: 'another-machine' };
-    expect(isAbandoned(labels, now - 16 * 60_000, now)).to.equal(true);
-    expect(isAbandoned(labels, now - 60_000, now)).to.equal(false);
-  });
-
-  it('never touches what docknet did not make', () => {
-    expect(isAbandoned({ [LABEL.owner]: 'someone-else', [LABEL.pid]: '2147483646' }, 0, now)).to.equal(false);
-    expect(OWNER).to.equal('docknet-grader');
   });
 });
 

@@ -55,3 +55,26 @@ describe('probe pool', () => {
     await pool.lease('id', failing).then(() => expect.fail('should refuse'), (err: Error) => expect(err.message).to.match(/over/));
   });
 });
+
+describe('probe pool cleanup failures', () => {
+  it('a probe removal that times out when the pool goes idle neither rejects unhandled nor fails closeAll', async () => {
+    const notes: string[] = [];
+    const pool = new ProbePool(1000, 10, (line) => notes.push(line));
+    const lease = await pool.lease('id-1', async () => fakeEngine([], 'engine1'));
+    // the session's close fails as a removal past its deadline would
+    lease.probes.close = () => Promise.reject(new Error('removing a probe timed out after 1.0 s'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await lease.release();
+      await tick(40);
+      await pool.closeAll();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).to.deep.equal([]);
+    expect(notes).to.have.length(1);
+    expect(notes[0]).to.match(/could not remove the probes on id-1 .*timed out/);
+  });
+});
