@@ -61,7 +61,7 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
   // The engine this machine uses can hand the probe image to remote engines that lack it.
   const shared: SharedByStudents = {
     localEngine: new Docker(resolveTarget(undefined).options),
-    pool: new ProbePool(args.apiTimeoutMs),
+    pool: new ProbePool(args.apiTimeoutMs, undefined, (line) => progress.note(line)),
     images: new Map(),
     note: (line) => progress.note(line),
   };

@@ -4,7 +4,7 @@
 import picocolors from 'picocolors';
 import { followEvents, type EngineEvent } from '../docker/events.js';
 import { readDockerUser } from '../docker/host-firewall.js';
-import { LABEL, OWNER } from '../docker/labels.js';
+import { createdByDocknet, knownRuns, LABEL, OWNER } from '../docker/labels.js';
 import { forStudents } from '../engine/check.js';
 import type { GradingContext } from '../engine/context.js';
 import type { Exercise } from '../engine/runner.js';
@@ -42,7 +42,8 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
     const id = event.Actor?.ID ?? '';
     const attributes = event.Actor?.Attributes ?? {};
     if (event.Type === 'container') {
-      if (attributes[LABEL.owner] === OWNER) {
+      // labels prove nothing (a student's container may wear them): the run records do
+      if (own.has(id) || (attributes[LABEL.owner] === OWNER && createdByDocknet({ Id: id, Names: [`/${attributes.name ?? ''}`], Labels: attributes }, knownRuns()))) {
         if (event.Action === 'destroy') own.delete(id);
         else own.add(id);
         return;

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { errorMessage } from '../errors.js';
-import { ignoreGone, LABEL, OWNER } from '../docker/labels.js';
+import { createdByDocknet, ignoreGone, knownRuns } from '../docker/labels.js';
 
 /** Chains whose rules a submission may touch and that are put back rule for rule. */
 const RESTORED_CHAINS = ['INPUT', 'FORWARD', 'OUTPUT', 'DOCKER-USER'];
@@ -43,7 +43,7 @@ function readRules(lines: string[]): { rules: Map<string, string[]>; userChains:
 export async function captureHostState(docker: Docker): Promise<HostState> {
   const [containers, networks, volumes, lines] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks(), docker.listVolumes(), iptablesS()]);
   return {
-    containers: new Set(containers.filter((c) => c.Labels?.[LABEL.owner] !== OWNER).map((c) => c.Id)),
+    containers: new Set(containers.filter((c) => !createdByDocknet(c, knownRuns())).map((c) => c.Id)),
     networks: new Set(networks.map((n) => n.Id)),
     volumes: new Set((volumes.Volumes ?? []).map((v) => v.Name)),
     ...readRules(lines),
@@ -64,7 +64,9 @@ export async function restoreHostState(docker: Docker, before: HostState): Promi
     }
   };
 
-  const containers = (await docker.listContainers({ all: true })).filter((c) => !before.containers.has(c.Id) && c.Labels?.[LABEL.owner] !== OWNER);
+  // a solution's container that merely wears docknet's labels is the solution's, and goes
+  const runs = knownRuns();
+  const containers = (await docker.listContainers({ all: true })).filter((c) => !before.containers.has(c.Id) && !createdByDocknet(c, runs));
   await Promise.all(containers.map((c) => attempt(`container ${c.Names[0]?.slice(1) ?? c.Id.slice(0, 12)} could not be removed`, () => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone))));
   for (const n of (await docker.listNetworks()).filter((x) => !before.networks.has(x.Id))) {
     await attempt(`network ${n.Name} could not be removed`, () =>
