@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import type Docker from 'dockerode';
 import { DockerHost } from '../../src/docker/docker-host.js';
-import { LABEL, OWNER } from '../../src/docker/labels.js';
+import { LABEL, OWNER, RunRecord } from '../../src/docker/labels.js';
 import type { Host } from '../../src/engine/views.js';
 
 const ID = 'b348089be23c1e4368fbf1f32fa2d226728b85cd0743d9eb40a077573d1d2803';
@@ -45,6 +48,23 @@ const docker = {
 } as unknown as Docker;
 
 describe('DockerHost: the Engine API in the graders’ terms', () => {
+  // the probe is the grader's because a run recorded creating it, not because of its labels
+  const saved = process.env.DOCKNET_STATE_DIR;
+  let state: string;
+  let record: RunRecord;
+  before(() => {
+    state = mkdtempSync(join(tmpdir(), 'docknet-state-'));
+    process.env.DOCKNET_STATE_DIR = state;
+    record = new RunRecord('run-1');
+    record.created('probe', 'probe-id');
+  });
+  after(() => {
+    record.finish();
+    if (saved === undefined) delete process.env.DOCKNET_STATE_DIR;
+    else process.env.DOCKNET_STATE_DIR = saved;
+    rmSync(state, { recursive: true, force: true });
+  });
+
   const host: Host = new DockerHost(docker, 1_000, '1.41');
 
   it('maps a network, leaving empty IPAM values out', async () => {
