@@ -125,7 +125,9 @@ h3 { font-size: 15px; margin: 20px 0 6px; }
 table { border-collapse: collapse; margin: 6px 0; }
 th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.status { white-space: nowrap; }
+#grid thead tr:first-child th { white-space: nowrap; overflow: hidden; max-width: 0; }
 .scroll { overflow-x: auto; max-width: 100%; }
 #grid th.check { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; max-height: 180px; font-weight: 500; padding: 6px 2px; }
 #grid th button { all: unset; cursor: pointer; }
@@ -267,8 +269,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
     data.exercises.forEach(function (e) { if (e.checks.length) groups.append(el('th', { colspan: String(e.checks.length), title: e.title }, e.id)); });
     var head = el('tr', null, sortable('name', ui.student), sortable('score', ui.score, { class: 'num' }));
     columns.forEach(function (c, i) {
-      var label = (c.check.hidden ? '◐ ' : '') + c.check.title;
-      head.append(sortable(i, label, { class: 'check' + (c.check.hidden ? ' hidden-check' : ''), title: c.exercise.id + ' / ' + c.check.id }));
+      // ids fit a narrow column; the title shows on hover and on the student's page
+      var label = (c.check.hidden ? '◐ ' : '') + c.check.id;
+      head.append(sortable(i, label, { class: 'check' + (c.check.hidden ? ' hidden-check' : ''), title: c.check.title }));
     });
     var body = el('tbody');
     sortedStudents().forEach(function (s) {
