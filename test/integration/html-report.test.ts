@@ -1,6 +1,6 @@
 // report.html in a real browser: Debian's Chromium, headless, driven by playwright-core.
 // Nothing may leave the machine: every request but the file itself is refused and fails the test.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Lang } from '../../src/engine/check.js';
 import { packageRoot } from '../../src/paths.js';
 import { renderClassHtml, renderStudentHtml } from '../../src/report/html.js';
+import { docknet } from '../support/cli.js';
 import { classExercises, classResults, HOSTILE_COMMENT, HOSTILE_NAME, studentReport } from '../support/class-results.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -115,6 +116,26 @@ describe('HTML report in headless Chromium', function () {
     expect(await row.locator('td.expected').textContent()).to.equal(failed.c.expected);
     expect(await row.locator('td.actual').textContent()).to.equal(failed.c.actual);
     expect(await page.locator('main').textContent()).to.include('Docker 26.1.5');
+    expect(errors).to.deep.equal([]);
+    expect(requests).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('is written by the bundled CLI beside the gradebook (merge), Chart.js and all', async () => {
+    const { exercises, students } = classResults(6);
+    for (const s of students.filter((s) => s.status !== 'not-graded')) {
+      const at = join(dir, 'shard', 'students', s.student.id);
+      mkdirSync(at, { recursive: true });
+      const result = { ...s, exercises: exercises.map((e) => ({ ...e, title: e.id })), startedAt: '2026-11-24T10:00:00Z', finishedAt: '2026-11-24T10:00:01Z', durationMs: 1000 };
+      writeFileSync(join(at, 'result.json'), JSON.stringify(result));
+    }
+    const run = await docknet(['merge', join(dir, 'shard'), '--out', join(dir, 'merged'), '--lang', 'ko']);
+    expect(run.exitCode, run.all).to.equal(0);
+    const { page, errors, requests } = await open('merged.html', readFileSync(join(dir, 'merged', 'report.html'), 'utf8'));
+    await page.waitForSelector('#grid');
+    expect(await page.locator('#grid tbody tr').count()).to.equal(5);
+    expect(await page.locator('#histogram').evaluate((c: HTMLCanvasElement) => c.width > 0)).to.equal(true);
+    expect(await page.locator('h1').textContent()).to.equal('docknet: 반 채점 보고서');
     expect(errors).to.deep.equal([]);
     expect(requests).to.deep.equal([]);
     await page.close();
