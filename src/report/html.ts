@@ -126,7 +126,9 @@ function pageExercises(exercises: { id: string; maxScore: number }[], reports: G
       const x = r.exercises.find((x) => x.id === e.id);
       if (!x) continue;
       title = x.title;
-      for (const c of x.checks) if (!checks.has(c.id)) checks.set(c.id, { id: c.id, title: c.title, points: c.maxPoints, hidden: c.hidden === true });
+      for (const c of x.checks)
+        if (!checks.has(c.id))
+          checks.set(c.id, { id: c.id, title: c.title, points: c.maxPoints, hidden: c.hidden === true });
     }
     return { id: e.id, title, maxScore: e.maxScore, checks: [...checks.values()] };
   });
@@ -153,7 +155,16 @@ function pageStudent(s: HtmlStudent, exercises: PageExercise[], text: TextTable)
     cells: exercises.flatMap((e, i) =>
       e.checks.map((c): Cell | null => {
         const r = graded[i]?.checks.find((x) => x.id === c.id);
-        return r ? [STATUSES.indexOf(r.status), r.points, text.add(r.message), text.add(r.expected), text.add(r.actual), text.add(r.hint)] : null;
+        return r
+          ? [
+              STATUSES.indexOf(r.status),
+              r.points,
+              text.add(r.message),
+              text.add(r.expected),
+              text.add(r.actual),
+              text.add(r.hint),
+            ]
+          : null;
       }),
     ),
   };
@@ -265,7 +276,11 @@ function baseData(kind: PageData['kind'], exercises: PageExercise[], options: Ht
 }
 
 /** report.html of a class: the score distribution, the student × check grid, the most missed checks, who was not graded, and each student's page. */
-export function renderClassHtml(exercises: { id: string; maxScore: number }[], students: HtmlStudent[], options: HtmlOptions): string {
+export function renderClassHtml(
+  exercises: { id: string; maxScore: number }[],
+  students: HtmlStudent[],
+  options: HtmlOptions,
+): string {
   const text = new TextTable();
   const data = baseData(
     'class',
@@ -289,7 +304,11 @@ export function renderStudentHtml(report: GradingReport, options: HtmlOptions): 
     report.exercises.map((e) => pageExercises([e], [report])[0]),
     options,
   );
-  const student: HtmlStudent = { student: { id: '', name: '', where: report.host }, status: report.exercises.some((e) => e.checks.some((c) => c.status === 'error')) ? 'graded-with-errors' : 'graded', report };
+  const student: HtmlStudent = {
+    student: { id: '', name: '', where: report.host },
+    status: report.exercises.some((e) => e.checks.some((c) => c.status === 'error')) ? 'graded-with-errors' : 'graded',
+    report,
+  };
   data.students = [pageStudent(student, data.exercises, text)];
   data.text = text.texts;
   return page(data, false);

@@ -10,7 +10,13 @@ import type { Lang } from '../../src/engine/check.js';
 import { packageRoot } from '../../src/paths.js';
 import { renderClassHtml, renderStudentHtml } from '../../src/report/html.js';
 import { docknet } from '../support/cli.js';
-import { classExercises, classResults, HOSTILE_COMMENT, HOSTILE_NAME, studentReport } from '../support/class-results.js';
+import {
+  classExercises,
+  classResults,
+  HOSTILE_COMMENT,
+  HOSTILE_NAME,
+  studentReport,
+} from '../support/class-results.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(packageRoot, 'docs', 'report');
@@ -30,7 +36,16 @@ describe('HTML report in headless Chromium', function () {
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
       offline: true,
     });
@@ -52,17 +67,23 @@ describe('HTML report in headless Chromium', function () {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('request', (r) => r.url().split('#')[0] !== url && requests.push(r.url()));
-    await page.route('**/*', (route) => (route.request().url().split('#')[0] === url ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      route.request().url().split('#')[0] === url ? route.continue() : route.abort(),
+    );
     await page.goto(url);
     return { page, errors, requests };
   }
 
-  const order = (page: Page) => page.$$eval('#grid tbody tr', (rows) => rows.map((r) => r.getAttribute('data-student')));
+  const order = (page: Page) =>
+    page.$$eval('#grid tbody tr', (rows) => rows.map((r) => r.getAttribute('data-student')));
 
   for (const lang of ['en', 'ko'] as Lang[]) {
     it(`shows the class and a student's page (${lang})`, async () => {
       const { exercises, students } = classResults(20, lang);
-      const { page, errors, requests } = await open(`report-${lang}.html`, renderClassHtml(exercises, students, { lang, generatedAt: new Date('2026-11-24T12:00:00Z') }));
+      const { page, errors, requests } = await open(
+        `report-${lang}.html`,
+        renderClassHtml(exercises, students, { lang, generatedAt: new Date('2026-11-24T12:00:00Z') }),
+      );
       await page.waitForSelector('#grid');
 
       expect(await page.locator('#grid tbody tr').count()).to.equal(20);
@@ -89,11 +110,15 @@ describe('HTML report in headless Chromium', function () {
 
       // the hostile name is a link's text, and its student page shows the comment as found
       const hostile = students[1];
-      expect(await page.locator(`#grid tr[data-student="${hostile.student.id}"] a`).textContent()).to.equal(HOSTILE_NAME);
+      expect(await page.locator(`#grid tr[data-student="${hostile.student.id}"] a`).textContent()).to.equal(
+        HOSTILE_NAME,
+      );
       await page.click(`#grid tr[data-student="${hostile.student.id}"] a`);
       await page.waitForSelector('#student-name');
       expect(await page.locator('#student-name').textContent()).to.include(HOSTILE_NAME);
-      const failed = hostile.report!.exercises.flatMap((e) => e.checks.map((c) => ({ e, c }))).find(({ c }) => c.status === 'failed')!;
+      const failed = hostile
+        .report!.exercises.flatMap((e) => e.checks.map((c) => ({ e, c })))
+        .find(({ c }) => c.status === 'failed')!;
       const row = page.locator(`tr[data-check="${failed.e.id}/${failed.c.id}"]`);
       expect(await row.locator('td.expected').textContent()).to.equal(failed.c.expected);
       expect(await row.locator('td.actual').textContent()).to.equal(HOSTILE_COMMENT);
@@ -111,7 +136,9 @@ describe('HTML report in headless Chromium', function () {
     const report = studentReport(classExercises(), 4);
     const { page, errors, requests } = await open('check.html', renderStudentHtml(report, { lang: 'en' }));
     await page.waitForSelector('table.checks');
-    const failed = report.exercises.flatMap((e) => e.checks.map((c) => ({ e, c }))).find(({ c }) => c.status === 'failed')!;
+    const failed = report.exercises
+      .flatMap((e) => e.checks.map((c) => ({ e, c })))
+      .find(({ c }) => c.status === 'failed')!;
     const row = page.locator(`tr[data-check="${failed.e.id}/${failed.c.id}"]`);
     expect(await row.locator('td.expected').textContent()).to.equal(failed.c.expected);
     expect(await row.locator('td.actual').textContent()).to.equal(failed.c.actual);
@@ -126,12 +153,21 @@ describe('HTML report in headless Chromium', function () {
     for (const s of students.filter((s) => s.status !== 'not-graded')) {
       const at = join(dir, 'shard', 'students', s.student.id);
       mkdirSync(at, { recursive: true });
-      const result = { ...s, exercises: exercises.map((e) => ({ ...e, title: e.id })), startedAt: '2026-11-24T10:00:00Z', finishedAt: '2026-11-24T10:00:01Z', durationMs: 1000 };
+      const result = {
+        ...s,
+        exercises: exercises.map((e) => ({ ...e, title: e.id })),
+        startedAt: '2026-11-24T10:00:00Z',
+        finishedAt: '2026-11-24T10:00:01Z',
+        durationMs: 1000,
+      };
       writeFileSync(join(at, 'result.json'), JSON.stringify(result));
     }
     const run = await docknet(['merge', join(dir, 'shard'), '--out', join(dir, 'merged'), '--lang', 'ko']);
     expect(run.exitCode, run.all).to.equal(0);
-    const { page, errors, requests } = await open('merged.html', readFileSync(join(dir, 'merged', 'report.html'), 'utf8'));
+    const { page, errors, requests } = await open(
+      'merged.html',
+      readFileSync(join(dir, 'merged', 'report.html'), 'utf8'),
+    );
     await page.waitForSelector('#grid');
     expect(await page.locator('#grid tbody tr').count()).to.equal(5);
     expect(await page.locator('#histogram').evaluate((c: HTMLCanvasElement) => c.width > 0)).to.equal(true);

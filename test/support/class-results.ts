@@ -9,7 +9,8 @@ import type { HtmlStudent } from '../../src/report/html.js';
 
 /** Host texts that would run as script if any of them reached the page as markup. */
 export const HOSTILE_NAME = '<script>window.__pwned = "name"</script>Mallory';
-export const HOSTILE_COMMENT = '-A DOCKER-USER -m comment --comment "<script>window.__pwned = \'comment\'</script></script>" -j DROP';
+export const HOSTILE_COMMENT =
+  '-A DOCKER-USER -m comment --comment "<script>window.__pwned = \'comment\'</script></script>" -j DROP';
 export const HOSTILE_MESSAGE = 'found <img src="x" onerror="window.__pwned = \'message\'"> & more';
 
 // exercise.yaml marks no check hidden today; the class view must still mark one
@@ -25,14 +26,26 @@ function fixturesOf(exercise: string) {
   return fixtureSets.get(exercise)!;
 }
 
-function exerciseResult(exercise: ReturnType<typeof classExercises>[number], fixture: string, student: number): ExerciseResult {
+function exerciseResult(
+  exercise: ReturnType<typeof classExercises>[number],
+  fixture: string,
+  student: number,
+): ExerciseResult {
   const set = fixturesOf(exercise.id);
   const declared = set.fixtures.find((f) => f.name === fixture)!.expect;
   const checks: CheckResult[] = exercise.checks.map((c) => {
     const status = (declared[c.id] ?? 'passed') as Status;
-    const base = { id: c.id, title: c.title, points: status === 'passed' ? c.points : 0, maxPoints: c.points, durationMs: 5, ...(`${exercise.id}/${c.id}` === HIDDEN_CHECK && { hidden: true }) };
+    const base = {
+      id: c.id,
+      title: c.title,
+      points: status === 'passed' ? c.points : 0,
+      maxPoints: c.points,
+      durationMs: 5,
+      ...(`${exercise.id}/${c.id}` === HIDDEN_CHECK && { hidden: true }),
+    };
     if (status === 'passed') return { ...base, status, message: `${c.id} is right` };
-    if (status === 'skipped') return { ...base, status, message: `not checked because a prerequisite of ${c.id} did not pass` };
+    if (status === 'skipped')
+      return { ...base, status, message: `not checked because a prerequisite of ${c.id} did not pass` };
     if (status === 'error') return { ...base, status, message: `check "${c.id}" timed out after 30.0 s` };
     return {
       ...base,
@@ -43,7 +56,14 @@ function exerciseResult(exercise: ReturnType<typeof classExercises>[number], fix
       hint: `Read the ${exercise.id} README about ${c.id}.`,
     };
   });
-  return { id: exercise.id, title: exercise.title, score: checks.reduce((s, c) => s + c.points, 0), maxScore: maxScoreOf(exercise), checks, durationMs: 40 };
+  return {
+    id: exercise.id,
+    title: exercise.title,
+    score: checks.reduce((s, c) => s + c.points, 0),
+    maxScore: maxScoreOf(exercise),
+    checks,
+    durationMs: 40,
+  };
 }
 
 export function studentReport(exercises: ReturnType<typeof classExercises>, student: number): GradingReport {
@@ -67,11 +87,19 @@ export function studentReport(exercises: ReturnType<typeof classExercises>, stud
  * `size` students in roster order: student 1 carries the hostile texts, the last one's engine could
  * not be reached and the one before it is not graded yet; every other one is graded.
  */
-export function classResults(size: number, lang: Lang = 'en'): { exercises: { id: string; maxScore: number }[]; students: HtmlStudent[] } {
+export function classResults(
+  size: number,
+  lang: Lang = 'en',
+): { exercises: { id: string; maxScore: number }[]; students: HtmlStudent[] } {
   const exercises = classExercises(lang);
   const students = Array.from({ length: size }, (_, i): HtmlStudent => {
-    const student = { id: `s${String(i + 1).padStart(3, '0')}`, name: i === 1 ? HOSTILE_NAME : `Student ${i + 1}`, where: `ssh://lab${i}.example.test` };
-    if (i === size - 1) return { student, status: 'error', error: `cannot reach the engine at ${student.where}: connect ECONNREFUSED` };
+    const student = {
+      id: `s${String(i + 1).padStart(3, '0')}`,
+      name: i === 1 ? HOSTILE_NAME : `Student ${i + 1}`,
+      where: `ssh://lab${i}.example.test`,
+    };
+    if (i === size - 1)
+      return { student, status: 'error', error: `cannot reach the engine at ${student.where}: connect ECONNREFUSED` };
     if (i === size - 2) return { student, status: 'not-graded' };
     const report = studentReport(exercises, i);
     const errored = report.exercises.some((e) => e.checks.some((c) => c.status === 'error'));

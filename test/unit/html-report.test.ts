@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { renderClassHtml, renderStudentHtml } from '../../src/report/html.js';
-import { classResults, HOSTILE_COMMENT, HOSTILE_NAME, studentReport, classExercises } from '../support/class-results.js';
+import {
+  classResults,
+  HOSTILE_COMMENT,
+  HOSTILE_NAME,
+  studentReport,
+  classExercises,
+} from '../support/class-results.js';
 
 /** The inline scripts of a page, and the JSON it carries. */
 function parts(html: string) {
