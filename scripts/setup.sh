@@ -7,16 +7,24 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# libxml2-utils, openssl and openssh-server only for the tests (schema checks, TLS and ssh:// engines on loopback)
+# libxml2-utils, openssl and openssh-server only for the tests (schema checks, TLS and ssh:// engines on loopback);
+# chromium and fonts-nanum (Korean glyphs) only for the tests that open report.html headless: installed
+# without recommends, which would bring daemons such as avahi that talk to the network
 packages=(docker.io iptables busybox-static libxml2-utils openssl openssh-server)
+browser=(chromium fonts-nanum)
 missing=()
+missing_browser=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
+for p in "${browser[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing_browser+=("$p")
+done
+if [ $((${#missing[@]} + ${#missing_browser[@]})) -gt 0 ]; then
+  echo "setup: installing ${missing[*]} ${missing_browser[*]}"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  [ ${#missing[@]} -eq 0 ] || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  [ ${#missing_browser[@]} -eq 0 ] || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_browser[@]}" >/dev/null
 fi
 
 if ! as_root docker info >/dev/null 2>&1; then

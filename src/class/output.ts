@@ -2,7 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../atomic-file.js';
+import type { Lang } from '../engine/check.js';
 import { renderGradescope } from '../report/gradescope.js';
+import { renderClassHtml } from '../report/html.js';
 import { renderJunit, renderJunitNotGraded } from '../report/junit.js';
 import { renderGradebook, renderSummary, summarize, type ExerciseColumn } from './gradebook.js';
 import type { StudentResult } from './results.js';
@@ -33,12 +35,13 @@ export function sameExercises(result: StudentResult, columns: ExerciseColumn[]):
   return result.exercises.map((e) => e.id).join() === columns.map((c) => c.id).join();
 }
 
-/** The gradebook and summary for every student of the run, and the summary on stdout. */
-export async function writeClassFiles(out: string, columns: ExerciseColumn[], roster: Student[], results: Map<string, StudentResult>): Promise<void> {
+/** The gradebook, summary and report.html for every student of the run, and the summary on stdout. */
+export async function writeClassFiles(out: string, columns: ExerciseColumn[], roster: Student[], results: Map<string, StudentResult>, lang: Lang = 'en'): Promise<void> {
   const summary = summarize(columns, roster, results);
   await Promise.all([
     atomicWrite(join(out, 'gradebook.csv'), renderGradebook(columns, roster, results)),
     atomicWrite(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
+    atomicWrite(join(out, 'report.html'), renderClassHtml(columns, roster.map((s) => results.get(s.id) ?? { student: s, status: 'not-graded' }), { lang })),
   ]);
-  process.stdout.write(`\n${renderSummary(summary)}gradebook: ${join(out, 'gradebook.csv')}\n`);
+  process.stdout.write(`\n${renderSummary(summary)}gradebook: ${join(out, 'gradebook.csv')}\nreport: ${join(out, 'report.html')}\n`);
 }

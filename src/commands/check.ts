@@ -3,6 +3,7 @@ import { allPassed, forStudents } from '../engine/check.js';
 import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
 import { renderConsole } from '../report/console.js';
+import { renderStudentHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { runCommand } from './lifecycle.js';
@@ -15,11 +16,13 @@ export const checkCommand = defineCommand({
   command: 'check [exercises..]',
   describe: 'grade exercises on the engine (all when none is named)',
   builder: (y) =>
-    withReports(withCheckTimeout(withExercises(y))).option('watch', {
-      type: 'boolean',
-      default: false,
-      describe: 'grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C',
-    }),
+    withReports(withCheckTimeout(withExercises(y)))
+      .option('watch', {
+        type: 'boolean',
+        default: false,
+        describe: 'grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C',
+      })
+      .option('html', { type: 'string', describe: 'write this run as a web page (one self-contained file) to this file' }),
   run: (argv) =>
     runCommand(async (life) => {
       const options = gradingOptions(argv);
@@ -31,7 +34,11 @@ export const checkCommand = defineCommand({
 
       // No report is written for a run that did not finish: `race` gives up once the probes are gone.
       const report = forStudents(await life.race(() => session.grade(exercises, options)), argv.lang);
-      await Promise.all([argv.json && atomicWrite(argv.json, renderJson(report)), atomicWrite(argv.junit, renderJunit(report))]);
+      await Promise.all([
+        argv.json && atomicWrite(argv.json, renderJson(report)),
+        argv.html && atomicWrite(argv.html, renderStudentHtml(report, { lang: argv.lang })),
+        atomicWrite(argv.junit, renderJunit(report)),
+      ]);
       process.stdout.write(renderConsole(report, { lang: argv.lang }));
       return allPassed(report) ? 0 : 1;
     }),

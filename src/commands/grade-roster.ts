@@ -97,7 +97,7 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
     progress.end();
   }
 
-  await writeClassFiles(args.out, columns, roster, results);
+  await writeClassFiles(args.out, columns, roster, results, args.lang);
   return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1);
 }
 

@@ -46,7 +46,7 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
     const score = result.report ? `${result.report.score}/${result.report.maxScore}` : `not graded: ${result.error}`;
     process.stdout.write(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}\n`);
   }
-  await writeClassFiles(args.out, columns, roster, results);
+  await writeClassFiles(args.out, columns, roster, results, args.lang);
   if (args.markdown) await atomicWrite(args.markdown, renderBatchMarkdown(columns, [...results.values()], summarize(columns, roster, results)));
   return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded' && !results.get(s.id)?.problems) ? 0 : 1);
 }

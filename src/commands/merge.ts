@@ -5,6 +5,7 @@ import type { ExerciseColumn } from '../class/gradebook.js';
 import { writeClassFiles } from '../class/output.js';
 import type { StudentResult } from '../class/results.js';
 import type { Student } from '../class/roster.js';
+import type { Lang } from '../engine/check.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { defineCommand } from './options.js';
 import { selectSubmissions } from './submission-common.js';
@@ -16,11 +17,11 @@ export const mergeCommand = defineCommand({
     y
       .positional('dirs', { type: 'string', array: true, demandOption: true })
       .option('out', { type: 'string', demandOption: true, describe: 'directory for the merged gradebook and reports' }),
-  run: (argv) => merge({ out: argv.out, dirs: argv.dirs }),
+  run: (argv) => merge({ out: argv.out, dirs: argv.dirs, lang: argv.lang }),
 });
 
 /** Combines the output directories of shards into one, as if one machine had graded them all. */
-async function merge(args: { out: string; dirs: string[] }): Promise<number> {
+async function merge(args: { out: string; dirs: string[]; lang: Lang }): Promise<number> {
   const results = new Map<string, StudentResult>();
   const sources = new Map<string, string>();
   for (const dir of args.dirs) {
@@ -53,6 +54,6 @@ async function merge(args: { out: string; dirs: string[] }): Promise<number> {
   });
   await mkdir(join(args.out, 'students'), { recursive: true });
   for (const student of roster) await cp(sources.get(student.id)!, join(args.out, 'students', student.slug), { recursive: true });
-  await writeClassFiles(args.out, columns, roster, results);
+  await writeClassFiles(args.out, columns, roster, results, args.lang);
   return 0;
 }
