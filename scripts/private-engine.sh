@@ -22,6 +22,12 @@ mount --make-rprivate /
 mount -t tmpfs tmpfs /run
 mkdir -p /run/lock
 ip link set lo up
+# A host has a way out: here an uplink on TEST-NET-1 whose other end, also inside, answers nothing: nothing leaves.
+ip link add uplink0 type veth peer name uplink0-end
+ip addr add 192.0.2.2/24 dev uplink0
+ip link set uplink0 up
+ip link set uplink0-end up
+ip route add default via 192.0.2.1 dev uplink0
 dockerd --data-root "$root/data" --exec-root "$root/exec" --pidfile "$root/dockerd.pid" -H unix:///var/run/docker.sock >"$root/dockerd.log" 2>&1 &
 for _ in $(seq 1 100); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
 docker info >/dev/null 2>&1 || { echo "private-engine: dockerd did not come up:" >&2; tail -5 "$root/dockerd.log" >&2; exit 1; }
