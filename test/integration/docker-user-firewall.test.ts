@@ -68,7 +68,7 @@ describe('docker-user-firewall on the host', function () {
         withFixture(name, async () => {
           const [chainBefore, tableBefore] = [await dockerUser(), await filterTable()];
           const run = await docknet(['check', 'docker-user-firewall', '--junit', join(dir, `${name}.xml`)]);
-          expect(run.exitCode, run.all).to.be.oneOf([0, 1]);
+          expect(run.exitCode, run.all).to.equal(Object.keys(fixture(name).expect).length > 0 ? 1 : 0);
           expect(await dockerUser(), 'iptables -S DOCKER-USER').to.equal(chainBefore);
           expect(await filterTable(), 'iptables-save -t filter').to.equal(tableBefore);
         }));

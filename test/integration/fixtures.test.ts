@@ -7,7 +7,7 @@ import type { GradingReport } from '../../src/engine/check.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
 import { requireEngine, snapshotHost } from '../support/engine.js';
-import { applyFixture, assertNothingReserved, loadFixtures, removeFixture } from '../support/fixtures.js';
+import { applyFixture, assertNothingReserved, expectedScore, loadFixtures, removeFixture } from '../support/fixtures.js';
 import { schemaErrors } from '../support/xml.js';
 
 /**
@@ -54,8 +54,8 @@ for (const grader of graders) {
           const { score, maxScore } = report.exercises[0];
           const broken = Object.keys(fixture.expect).length > 0;
           expect(run.exitCode, run.all).to.equal(broken ? 1 : 0);
-          if (broken) expect(score).to.be.lessThan(maxScore);
-          else expect(score).to.equal(maxScore);
+          expect(score, 'the points of the checks the fixture passes').to.equal(expectedScore(exercise, fixture));
+          expect(maxScore, 'the points of every check').to.equal(exercise.checks.reduce((sum, c) => sum + c.points, 0));
           expect(await schemaErrors(xml)).to.equal('');
         } finally {
           await removeFixture(fixture);
