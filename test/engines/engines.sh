@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Runs the integration tests against each engine in turn, on this one machine:
-# the host's own dockerd (Debian 12: 20.10) and Debian trixie's (26.x), the
-# latter from a debootstrapped root kept in a cache between runs and run
-# in its own mount namespace with that root pivoted in (its runc needs trixie's
-# glibc; a plain chroot is not enough: `docker exec` would then run programs from
-# the daemon's root instead of the container's), with its own data root. One engine
-# runs at a time; the host's engine is running again when this ends.
+# the host's own dockerd (Debian 12: 20.10), Debian trixie's (26.1) and Debian
+# forky's (28.5), the latter two from debootstrapped roots kept in a cache between
+# runs and run in their own mount namespace with that root pivoted in (their runc
+# needs their own glibc; a plain chroot is not enough: `docker exec` would then run
+# programs from the daemon's root instead of the container's), each with its own
+# data root. One engine runs at a time; the host's engine is running again when this ends.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CACHE=${DOCKNET_ENGINE_CACHE:-/var/cache/docknet}
-TRIXIE=$CACHE/trixie-root
+MIRROR=${DOCKNET_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 LOGDIR=${DOCKNET_ENGINE_LOGS:-/var/log}
 
 source test/support/stages.sh
@@ -26,18 +26,40 @@ preflight() {
   fi
 }
 
-prepare_trixie() {
-  [ -x "$TRIXIE/usr/sbin/dockerd" ] && return
-  echo "test:engines: building a Debian trixie root with docker.io in $TRIXIE (once; cached)"
-  rm -rf "$TRIXIE.tmp"
-  debootstrap --variant=minbase --include=docker.io,iptables trixie "$TRIXIE.tmp" >"$LOGDIR/docknet-debootstrap.log" 2>&1 \
-    || die "debootstrap failed; see $LOGDIR/docknet-debootstrap.log"
-  mv "$TRIXIE.tmp" "$TRIXIE"
+root_of() { echo "$CACHE/$1-root"; }
+
+# A Debian release's root with docker.io, built once. Releases newer than debootstrap
+# knows (forky, here) use the script for sid, which fits any testing release.
+prepare_root() {
+  local release=$1 root
+  root=$(root_of "$1")
+  [ -x "$root/usr/sbin/dockerd" ] && return
+  echo "test:engines: building a Debian $release root with docker.io in $root (once; cached)"
+  local script=()
+  [ -e "/usr/share/debootstrap/scripts/$release" ] || script=("$MIRROR" /usr/share/debootstrap/scripts/sid)
+  rm -rf "$root.tmp"
+  debootstrap --variant=minbase --include=docker.io,iptables "$release" "$root.tmp" "${script[@]}" >"$LOGDIR/docknet-debootstrap-$release.log" 2>&1 \
+    || die "debootstrap of $release failed; see $LOGDIR/docknet-debootstrap-$release.log"
+  mv "$root.tmp" "$root"
 }
 
 wait_for_engine() {
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && return 0; sleep 1; done
   die "the $1 engine did not come up; see $LOGDIR/docknet-dockerd-$1.log"
+}
+
+# Chains engine 28 makes in the host's filter table and leaves there when it stops
+# (20.10 has none of them): an older engine started after it must not find them.
+NEWER_CHAINS=(DOCKER-FORWARD DOCKER-BRIDGE DOCKER-CT DOCKER-INTERNAL)
+
+forget_newer_chains() {
+  local chain
+  for chain in "${NEWER_CHAINS[@]}"; do
+    iptables -t filter -n -L "$chain" >/dev/null 2>&1 || continue
+    while iptables -t filter -D FORWARD -j "$chain" 2>/dev/null; do :; done
+  done
+  for chain in "${NEWER_CHAINS[@]}"; do iptables -t filter -F "$chain" 2>/dev/null || true; done
+  for chain in "${NEWER_CHAINS[@]}"; do iptables -t filter -X "$chain" 2>/dev/null || true; done
 }
 
 stop_engine() {
@@ -46,23 +68,28 @@ stop_engine() {
   pgrep -x dockerd >/dev/null && die "dockerd did not stop"
   # the containerd a dockerd started for itself goes with it
   for _ in $(seq 1 10); do pgrep -f 'containerd --config /var/run/docker/containerd' >/dev/null || break; sleep 1; done
-  unmount_trixie
+  local release
+  for release in trixie forky; do unmount_root "$(root_of $release)"; done
+  forget_newer_chains
 }
 
-mount_trixie() {
-  cp /etc/resolv.conf "$TRIXIE/etc/resolv.conf"
+mount_root() {
+  local root=$1
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
   # dockerd makes its root mount private when it unpacks images: "/" must be a mount point
-  mountpoint -q "$TRIXIE" || mount --bind "$TRIXIE" "$TRIXIE"
-  mountpoint -q "$TRIXIE/proc" || mount --bind /proc "$TRIXIE/proc"
-  mountpoint -q "$TRIXIE/sys" || mount --rbind /sys "$TRIXIE/sys"
-  mountpoint -q "$TRIXIE/dev" || mount --rbind /dev "$TRIXIE/dev"
+  mountpoint -q "$root" || mount --bind "$root" "$root"
+  mountpoint -q "$root/proc" || mount --bind /proc "$root/proc"
+  mountpoint -q "$root/sys" || mount --rbind /sys "$root/sys"
+  mountpoint -q "$root/dev" || mount --rbind /dev "$root/dev"
   # the socket appears at the host's /run/docker.sock, where clients look for it
-  mountpoint -q "$TRIXIE/run" || mount --bind /run "$TRIXIE/run"
+  mountpoint -q "$root/run" || mount --bind /run "$root/run"
 }
 
-unmount_trixie() {
+unmount_root() {
+  local root=$1 m
+  [ -d "$root" ] || return 0
   for m in run dev sys proc ''; do
-    if mountpoint -q "$TRIXIE/$m"; then umount -R "$TRIXIE/$m" 2>/dev/null || umount -lR "$TRIXIE/$m"; fi
+    if mountpoint -q "$root/$m"; then umount -R "$root/$m" 2>/dev/null || umount -lR "$root/$m"; fi
   done
 }
 
@@ -81,12 +108,15 @@ daemonize() {
 start_engine() {
   case $1 in
     host) daemonize "$LOGDIR/docknet-dockerd-host.log" dockerd ;;
-    trixie)
-      prepare_trixie
-      mount_trixie
-      mkdir -p "$TRIXIE/.oldroot"
-      daemonize "$LOGDIR/docknet-dockerd-trixie.log" unshare --mount sh -c "cd '$TRIXIE' && pivot_root . .oldroot && exec /usr/sbin/dockerd"
+    trixie | forky)
+      local root
+      root=$(root_of "$1")
+      prepare_root "$1"
+      mount_root "$root"
+      mkdir -p "$root/.oldroot"
+      daemonize "$LOGDIR/docknet-dockerd-$1.log" unshare --mount sh -c "cd '$root' && pivot_root . .oldroot && exec /usr/sbin/dockerd"
       ;;
+    *) die "unknown engine $1: host, trixie or forky" ;;
   esac
   wait_for_engine "$1"
 }
@@ -122,4 +152,4 @@ run_stage() {
 
 preflight
 trap restore_host EXIT
-run_stages ${DOCKNET_ENGINES:-host trixie}
+run_stages ${DOCKNET_ENGINES:-host trixie forky}
