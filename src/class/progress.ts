@@ -1,6 +1,6 @@
 import picocolors from 'picocolors';
+import type { StudentResult } from '../engine/results.js';
 import type { Student } from './roster.js';
-import type { StudentResult } from './results.js';
 
 const REDRAW_MS = 200;
 

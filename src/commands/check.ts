@@ -1,12 +1,9 @@
-import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget } from '../docker/client.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
-import { allPassed, forStudents } from '../engine/check.js';
+import { allPassed, forStudents } from '../engine/results.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
-import { renderConsole } from '../report/console.js';
-import { renderJson } from '../report/json.js';
-import { renderJunit } from '../report/junit.js';
+import { reportersFor, writeReports } from '../report/outputs.js';
 import { selectGraders } from './select.js';
 import { watchCommand } from './watch.js';
 
@@ -59,7 +56,6 @@ export async function checkCommand(args: CheckArgs): Promise<number> {
   }
   if (interrupted) return interrupted;
 
-  await Promise.all([args.json && atomicWrite(args.json, renderJson(report)), atomicWrite(args.junit, renderJunit(report))]);
-  process.stdout.write(renderConsole(report, { lang: args.lang }));
+  await writeReports(reportersFor({ json: args.json, junit: args.junit, console: { lang: args.lang } }), { kind: 'report', report });
   return allPassed(report) ? 0 : 1;
 }

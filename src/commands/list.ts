@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import { graders } from '../../graders/index.js';
 import { connect, resolveTarget } from '../docker/client.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
-import type { ExerciseResult } from '../engine/check.js';
+import type { ExerciseResult } from '../engine/results.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { errorMessage } from '../errors.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';

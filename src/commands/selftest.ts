@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import picocolors from 'picocolors';
 import { connect, resolveTarget } from '../docker/client.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
-import type { Status } from '../engine/check.js';
+import type { Status } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { applyFixture, assertNothingReserved, ensureFixtureImage, loadFixtures, removeFixture, type Fixture } from '../fixtures.js';

@@ -1,22 +1,18 @@
 import { readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { exerciseColumns, summarize, type ExerciseColumn } from '../class/gradebook.js';
-import { writeClassFiles, writeStudentFiles } from '../class/output.js';
-import type { StudentResult } from '../class/results.js';
+import { exerciseColumns } from '../class/gradebook.js';
+import { classResults, writeClassFiles, writeStudentFiles } from '../class/output.js';
 import { slugOf, type Student } from '../class/roster.js';
-import { atomicWrite } from '../atomic-file.js';
 import { connect, resolveTarget, type Engine } from '../docker/client.js';
 import { ensureProbeImage } from '../docker/probe-image.js';
-import { allPassed, forStudents } from '../engine/check.js';
+import { allPassed, forStudents, type ExerciseColumn, type StudentResult } from '../engine/results.js';
 import type { GradingContext } from '../engine/context.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { UsageError, errorMessage } from '../errors.js';
 import type { GradingOptions } from '../grading.js';
-import { renderConsole } from '../report/console.js';
-import { renderJunit, renderJunitNotGraded } from '../report/junit.js';
-import { renderBatchMarkdown, renderSubmissionMarkdown } from '../report/markdown.js';
+import { reportersFor, writeReports } from '../report/outputs.js';
 import { gradeSubmission, type Interruptible } from '../submission/grade-submission.js';
 import { selectGraders } from './select.js';
 
@@ -99,17 +95,8 @@ export async function submissionCommand(args: SubmissionArgs): Promise<number> {
   // a CI job's reports are the student's to read
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };
 
-  await Promise.all([
-    args.json && atomicWrite(args.json, `${JSON.stringify(result, null, 2)}\n`),
-    atomicWrite(args.junit, result.report ? renderJunit(result.report) : renderJunitNotGraded(result.student.where, result.error ?? '', new Date(result.finishedAt))),
-    args.markdown && atomicWrite(args.markdown, renderSubmissionMarkdown(result, args.minScore)),
-  ]);
-  if (result.solution) {
-    const how = result.solution.timedOut ? 'was stopped at the time limit' : `exited with ${result.solution.exitCode ?? 'a signal'}`;
-    process.stdout.write(`solution: ${result.solution.command} ${how}\n`);
-  }
-  if (result.report) process.stdout.write(renderConsole(result.report, { lang: args.lang }));
-  else process.stdout.write(`not graded: ${result.error}\n`);
+  const outputs = { json: args.json, junit: args.junit, markdown: args.markdown, minScore: args.minScore, console: { lang: args.lang } };
+  await writeReports(reportersFor(outputs), { kind: 'student', result });
   for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${p}\n`);
   if (!result.report) return 1;
   if (args.minScore !== undefined) {
@@ -165,7 +152,7 @@ export async function submissionsCommand(args: SubmissionsArgs): Promise<number>
     engine.close();
   }
   await writeClassFiles(args.out, columns, roster, results);
-  if (args.markdown) await atomicWrite(args.markdown, renderBatchMarkdown(columns, [...results.values()], summarize(columns, roster, results)));
+  if (args.markdown) await writeReports(reportersFor({ markdown: args.markdown }), { kind: 'class', class: classResults(columns, roster, results) });
   const signal = signals.interrupted();
   if (signal) return exitFor(signal);
   return roster.every((s) => results.get(s.id)?.status === 'graded' && !results.get(s.id)?.problems) ? 0 : 1;

@@ -6,13 +6,13 @@ import picocolors from 'picocolors';
 import type { Engine } from '../docker/client.js';
 import { readDockerUser } from '../docker/host-firewall.js';
 import { LABEL, OWNER } from '../docker/labels.js';
-import { forStudents } from '../engine/check.js';
+import { forStudents } from '../engine/results.js';
 import type { GradingContext } from '../engine/context.js';
 import type { Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { errorMessage } from '../errors.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
-import { renderConsole } from '../report/console.js';
+import { consoleReporter } from '../report/console.js';
 
 /** Settles a burst of events (docker run is create, connect, start) into one re-grade. */
 const DEBOUNCE_MS = 150;
@@ -100,7 +100,7 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
         let text: string;
         try {
           const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (closeProbes = close) });
-          text = renderConsole(forStudents(report, lang), { color: live && picocolors.isColorSupported, lang });
+          text = consoleReporter({ color: live && picocolors.isColorSupported, lang }).render({ kind: 'report', report: forStudents(report, lang) });
         } catch (err) {
           text = `${pc.magenta('could not grade')}: ${errorMessage(err)}\n`;
         }

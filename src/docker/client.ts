@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import type { ConnectConfig } from 'ssh2';
 import { SshAgent } from './ssh-agent.js';
 import { UsageError, TimeoutError, errorMessage, withTimeout } from '../errors.js';
-import type { EngineInfo } from '../engine/check.js';
+import type { EngineInfo } from '../engine/results.js';
 
 export interface EngineTarget {
   /** where the engine is, safe to print: never holds credentials */

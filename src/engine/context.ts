@@ -1,7 +1,7 @@
 import type { HostFirewall } from '../docker/host-firewall.js';
 import type { HostView } from '../docker/host.js';
 import type { ProbeSession } from '../docker/probe.js';
-import type { EngineInfo } from './check.js';
+import type { EngineInfo } from './results.js';
 
 /** What every check may use: cached views of the engine and the host's firewall, and the run's probes. */
 export interface GradingContext {

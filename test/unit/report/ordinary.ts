@@ -1,8 +1,6 @@
 // An ordinary run, as the fixtures produce them: the reports of it are pinned byte for byte in golden/.
-import type { ExerciseColumn } from '../../../src/class/gradebook.js';
-import type { StudentResult } from '../../../src/class/results.js';
 import type { Student } from '../../../src/class/roster.js';
-import type { GradingReport } from '../../../src/engine/check.js';
+import type { ExerciseColumn, GradingReport, StudentResult } from '../../../src/engine/results.js';
 
 export const report: GradingReport = {
   tool: { name: 'docknet', version: '0.1.0' },
