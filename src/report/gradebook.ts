@@ -2,9 +2,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ClassResults, StudentResult } from '../engine/results.js';
 import { noView, type Graded, type Reporter } from './reporter.js';
+import { visible } from './text.js';
 
-// A cell an LMS or spreadsheet would take for a formula is kept as text.
-function safeText(s: string): string {
+// A cell an LMS or spreadsheet would take for a formula is kept as text, and control characters show.
+function safeText(text: string): string {
+  const s = visible(text);
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
