@@ -13,6 +13,7 @@ import type { Exercise } from '../engine/runner.js';
 import { UsageError, errorMessage } from '../errors.js';
 import type { GradingOptions } from '../grading.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
+import { visible } from '../report/text.js';
 import { gradeSubmission, type Interruptible } from '../submission/grade-submission.js';
 import { selectGraders } from './select.js';
 
@@ -97,7 +98,7 @@ export async function submissionCommand(args: SubmissionArgs): Promise<number> {
 
   const outputs = { json: args.json, junit: args.junit, markdown: args.markdown, minScore: args.minScore, console: { lang: args.lang } };
   await writeReports(reportersFor(outputs), { kind: 'student', result });
-  for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${p}\n`);
+  for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${visible(p)}\n`);
   if (!result.report) return 1;
   if (args.minScore !== undefined) {
     const passedMark = result.report.score >= args.minScore;
@@ -145,7 +146,7 @@ export async function submissionsCommand(args: SubmissionsArgs): Promise<number>
       await writeStudentFiles(args.out, student, result);
       results.set(student.id, result);
       const score = result.report ? `${result.report.score}/${result.report.maxScore}` : `not graded: ${result.error}`;
-      process.stdout.write(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}\n`);
+      process.stdout.write(`${visible(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}`)}\n`);
     }
   } finally {
     signals.done();

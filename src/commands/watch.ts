@@ -13,6 +13,7 @@ import type { Exercise } from '../engine/runner.js';
 import { errorMessage } from '../errors.js';
 import { gradeEngine, type GradingOptions } from '../grading.js';
 import { consoleReporter } from '../report/console.js';
+import { visible } from '../report/text.js';
 
 /** Settles a burst of events (docker run is create, connect, start) into one re-grade. */
 const DEBOUNCE_MS = 150;
@@ -102,7 +103,7 @@ export async function watchCommand(engine: Engine, exercises: Exercise<GradingCo
           const report = await gradeEngine(engine, exercises, options, { onSession: (close) => (closeProbes = close) });
           text = consoleReporter({ color: live && picocolors.isColorSupported, lang }).render({ kind: 'report', report: forStudents(report, lang) });
         } catch (err) {
-          text = `${pc.magenta('could not grade')}: ${errorMessage(err)}\n`;
+          text = `${pc.magenta('could not grade')}: ${visible(errorMessage(err))}\n`;
         }
         if (stopping) break;
         const stamp = pc.dim(`graded at ${new Date().toLocaleTimeString()} · watching for changes (Ctrl-C to stop)`);
