@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { packageRoot } from '../../../src/paths.js';
-import { outputs } from './outputs.js';
+import { outputs } from './renders.js';
 
 // The golden files were written by main's reporters before they were restructured: an ordinary
 // run must keep giving the very same bytes, whatever the reporters' insides become.

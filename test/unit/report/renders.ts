@@ -1,4 +1,4 @@
-// Every report format, rendered from the ordinary run of ordinary.ts: name → the file's text.
+// Every report format, rendered from the ordinary run of ordinary.ts: golden file name → its text.
 import { classResults } from '../../../src/class/output.js';
 import { forStudents } from '../../../src/engine/results.js';
 import { consoleReporter } from '../../../src/report/console.js';
