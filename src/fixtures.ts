@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { packageRoot } from './paths.js';
-import type { Status } from './engine/check.js';
+import type { Status } from './engine/results.js';
 import { ensureImageFromBusybox } from './docker/probe-image.js';
 
 /** The image fixtures run for students' containers: busybox, built offline like the probe. */

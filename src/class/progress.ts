@@ -1,6 +1,7 @@
 import picocolors from 'picocolors';
+import type { StudentResult } from '../engine/results.js';
+import { visible } from '../report/text.js';
 import type { Student } from './roster.js';
-import type { StudentResult } from './results.js';
 
 const REDRAW_MS = 200;
 
@@ -48,10 +49,10 @@ export class Progress {
 
   private describe(result: StudentResult): string {
     const { pc } = this;
-    const who = `${result.student.id}${result.student.name ? ` (${result.student.name})` : ''}`;
+    const who = visible(`${result.student.id}${result.student.name ? ` (${result.student.name})` : ''}`);
     const seconds = pc.dim(`${(result.durationMs / 1000).toFixed(1)} s`);
     const count = pc.dim(`[${this.done}/${this.total}]`);
-    if (!result.report) return `${count} ${pc.magenta('!')} ${who}: ${pc.magenta(`not graded: ${result.error}`)} ${seconds}`;
+    if (!result.report) return `${count} ${pc.magenta('!')} ${who}: ${pc.magenta(`not graded: ${visible(result.error ?? '')}`)} ${seconds}`;
     const { score, maxScore } = result.report;
     const mark = result.status === 'graded-with-errors' ? pc.magenta('!') : score === maxScore ? pc.green('✓') : pc.yellow('✗');
     const errors = result.status === 'graded-with-errors' ? pc.magenta(' (some checks could not be decided)') : '';

@@ -1,42 +1,6 @@
-import type { GradingReport } from '../engine/check.js';
 import { maxScoreOf, type Exercise } from '../engine/runner.js';
+import type { GradingReport, StudentResult, StudentStatus } from '../engine/results.js';
 import type { Student } from './roster.js';
-
-/** How a submission's solution ran (`grade --submission`). */
-export interface SolutionRun {
-  /** what ran, as a person would type it */
-  command: string;
-  exitCode?: number;
-  timedOut: boolean;
-  /** stdout and stderr as they came, cut to its last 32 KiB */
-  output: string;
-  durationMs: number;
-}
-
-/**
- * How one student's grading ended. `graded`: every check decided; `graded-with-errors`:
- * a report exists but some checks could not be decided (the score may be too low);
- * `error`: no report (unreachable engine, bad credentials, time limit, crash).
- */
-export type StudentStatus = 'graded' | 'graded-with-errors' | 'error';
-
-/** What a class run keeps per student, in students/<slug>/result.json. */
-export interface StudentResult {
-  student: Pick<Student, 'id' | 'name' | 'where'>;
-  status: StudentStatus;
-  report?: GradingReport;
-  /** why there is no report */
-  error?: string;
-  /** the exercises asked for, with their maximum scores: known even when the engine was not */
-  exercises: { id: string; title: string; maxScore: number }[];
-  /** a submission's solution: how its run went */
-  solution?: SolutionRun;
-  /** what could not be put back on the host afterwards */
-  problems?: string[];
-  startedAt: string;
-  durationMs: number;
-  finishedAt: string;
-}
 
 /** What a student's result records before its grading ends: who, which exercises, when. */
 export function resultStart(student: Student, exercises: Pick<Exercise<unknown>, 'id' | 'title' | 'checks'>[], startedMs: number): Pick<StudentResult, 'student' | 'exercises' | 'startedAt'> {

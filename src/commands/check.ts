@@ -1,11 +1,7 @@
-import { atomicWrite } from '../atomic-file.js';
-import { allPassed, forStudents } from '../engine/check.js';
+import { allPassed, forStudents } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
-import { renderConsole } from '../report/console.js';
-import { renderStudentHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
-import { renderJunit } from '../report/junit.js';
+import { reportersFor, writeReports } from '../report/outputs.js';
 import { runCommand } from './lifecycle.js';
 import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
 import { selectGraders } from './select.js';
@@ -34,12 +30,8 @@ export const checkCommand = defineCommand({
 
       // No report is written for a run that did not finish: `race` gives up once the probes are gone.
       const report = forStudents(await life.race(() => session.grade(exercises, options)), argv.lang);
-      await Promise.all([
-        argv.json && atomicWrite(argv.json, renderJson(report)),
-        argv.html && atomicWrite(argv.html, renderStudentHtml(report, { lang: argv.lang })),
-        atomicWrite(argv.junit, renderJunit(report)),
-      ]);
-      process.stdout.write(renderConsole(report, { lang: argv.lang }));
+      const outputs = { json: argv.json, junit: argv.junit, html: argv.html, lang: argv.lang, console: { lang: argv.lang } };
+      await writeReports(reportersFor(outputs), { kind: 'report', report });
       return allPassed(report) ? 0 : 1;
     }),
 });

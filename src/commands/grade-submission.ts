@@ -1,13 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { atomicWrite } from '../atomic-file.js';
-import type { StudentResult } from '../class/results.js';
-import { allPassed, forStudents } from '../engine/check.js';
+import { allPassed, forStudents, type StudentResult } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { UsageError } from '../errors.js';
-import { renderConsole } from '../report/console.js';
-import { renderJunit, renderJunitNotGraded } from '../report/junit.js';
-import { renderSubmissionMarkdown } from '../report/markdown.js';
+import { reportersFor, writeReports } from '../report/outputs.js';
+import { visible } from '../report/text.js';
 import { gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
 import { selectGraders } from './select.js';
@@ -31,18 +28,9 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
   // a CI job's reports are the student's to read
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };
 
-  await Promise.all([
-    args.json && atomicWrite(args.json, `${JSON.stringify(result, null, 2)}\n`),
-    atomicWrite(args.junit, result.report ? renderJunit(result.report) : renderJunitNotGraded(result.student.where, result.error ?? '', new Date(result.finishedAt))),
-    args.markdown && atomicWrite(args.markdown, renderSubmissionMarkdown(result, args.minScore)),
-  ]);
-  if (result.solution) {
-    const how = result.solution.timedOut ? 'was stopped at the time limit' : `exited with ${result.solution.exitCode ?? 'a signal'}`;
-    process.stdout.write(`solution: ${result.solution.command} ${how}\n`);
-  }
-  if (result.report) process.stdout.write(renderConsole(result.report, { lang: args.lang }));
-  else process.stdout.write(`not graded: ${result.error}\n`);
-  for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${p}\n`);
+  const outputs = { json: args.json, junit: args.junit, markdown: args.markdown, minScore: args.minScore, console: { lang: args.lang } };
+  await writeReports(reportersFor(outputs), { kind: 'student', result });
+  for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${visible(p)}\n`);
   if (!result.report) return 1;
   if (args.minScore !== undefined) {
     const passedMark = result.report.score >= args.minScore;

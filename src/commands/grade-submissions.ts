@@ -1,14 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { atomicWrite } from '../atomic-file.js';
-import { exerciseColumns, summarize, type ExerciseColumn } from '../class/gradebook.js';
-import { writeClassFiles, writeStudentFiles } from '../class/output.js';
-import type { StudentResult } from '../class/results.js';
+import { exerciseColumns } from '../class/gradebook.js';
+import { classResults, writeClassFiles, writeStudentFiles } from '../class/output.js';
+import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import type { GradingContext } from '../engine/context.js';
 import { loadExercise } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { renderBatchMarkdown } from '../report/markdown.js';
+import { reportersFor, writeReports } from '../report/outputs.js';
+import { visible } from '../report/text.js';
 import { gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
 import { selectGraders } from './select.js';
@@ -44,9 +44,9 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
     await writeStudentFiles(args.out, student, result);
     results.set(student.id, result);
     const score = result.report ? `${result.report.score}/${result.report.maxScore}` : `not graded: ${result.error}`;
-    process.stdout.write(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}\n`);
+    process.stdout.write(`${visible(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}`)}\n`);
   }
   await writeClassFiles(args.out, columns, roster, results, args.lang);
-  if (args.markdown) await atomicWrite(args.markdown, renderBatchMarkdown(columns, [...results.values()], summarize(columns, roster, results)));
+  if (args.markdown) await writeReports(reportersFor({ markdown: args.markdown }), { kind: 'class', class: classResults(columns, roster, results) });
   return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded' && !results.get(s.id)?.problems) ? 0 : 1);
 }

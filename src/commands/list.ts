@@ -1,7 +1,7 @@
 import picocolors from 'picocolors';
 import stringWidth from 'string-width';
 import { graders } from '../../graders/index.js';
-import type { ExerciseResult } from '../engine/check.js';
+import type { ExerciseResult } from '../engine/results.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { maxScoreOf } from '../engine/runner.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';

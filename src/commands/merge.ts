@@ -1,9 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ExerciseColumn } from '../class/gradebook.js';
 import { writeClassFiles } from '../class/output.js';
-import type { StudentResult } from '../class/results.js';
+import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import type { Student } from '../class/roster.js';
 import type { Lang } from '../engine/check.js';
 import { UsageError, errorMessage } from '../errors.js';

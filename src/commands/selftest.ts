@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import picocolors from 'picocolors';
 import { resolveTarget } from '../docker/client.js';
-import type { Status } from '../engine/check.js';
+import type { Status } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage } from '../errors.js';

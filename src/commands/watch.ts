@@ -5,12 +5,13 @@ import picocolors from 'picocolors';
 import { followEvents, type EngineEvent } from '../docker/events.js';
 import { readDockerUser } from '../docker/host-firewall.js';
 import { createdByDocknet, knownRuns, LABEL, OWNER } from '../docker/labels.js';
-import { forStudents } from '../engine/check.js';
+import { forStudents } from '../engine/results.js';
 import type { GradingContext } from '../engine/context.js';
 import type { Exercise } from '../engine/runner.js';
 import type { GradingOptions, GradingSession } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
-import { renderConsole } from '../report/console.js';
+import { consoleReporter } from '../report/console.js';
+import { visible } from '../report/text.js';
 import type { Lifecycle } from './lifecycle.js';
 
 /** Settles a burst of events (docker run is create, connect, start) into one re-grade. */
@@ -89,9 +90,9 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
         let text: string;
         try {
           const report = await session.grade(exercises, options);
-          text = renderConsole(forStudents(report, lang), { color: live && picocolors.isColorSupported, lang });
+          text = consoleReporter({ color: live && picocolors.isColorSupported, lang }).render({ kind: 'report', report: forStudents(report, lang) });
         } catch (err) {
-          text = `${pc.magenta('could not grade')}: ${errorMessage(err)}\n`;
+          text = `${pc.magenta('could not grade')}: ${visible(errorMessage(err))}\n`;
         }
         if (life.signal) break;
         const stamp = pc.dim(`graded at ${new Date().toLocaleTimeString()} · watching for changes (Ctrl-C to stop)`);

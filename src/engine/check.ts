@@ -1,8 +1,4 @@
-/** The vocabulary shared by graders, the runner and the reporters. */
-
-import type { EngineInfo } from '../docker/client.js';
-
-export type Status = 'passed' | 'failed' | 'skipped' | 'error';
+/** The vocabulary of graders and the runner: texts, outcomes, checks. What a run produces is in results.ts. */
 
 export type Lang = 'en' | 'ko';
 export type Localized = Record<Lang, string>;
@@ -61,63 +57,4 @@ export interface Grader<Ctx> {
    * the checks through the run's probe session, failures included.
    */
   warmUp?(ctx: Ctx): void;
-}
-
-export interface CheckResult {
-  id: string;
-  title: string;
-  status: Status;
-  points: number;
-  maxPoints: number;
-  message: string;
-  expected?: string;
-  actual?: string;
-  hint?: string;
-  /** students see its status, not its expected/actual values or hint */
-  hidden?: boolean;
-  durationMs: number;
-}
-
-export interface ExerciseResult {
-  id: string;
-  title: string;
-  score: number;
-  maxScore: number;
-  checks: CheckResult[];
-  durationMs: number;
-}
-
-export interface GradingReport {
-  tool: { name: string; version: string };
-  host: string;
-  engine: EngineInfo;
-  startedAt: string;
-  durationMs: number;
-  score: number;
-  maxScore: number;
-  exercises: ExerciseResult[];
-}
-
-/**
- * The report as a student may see it: hidden checks keep their status and points,
- * but not what they expected, found or hint at. Instructors' reports use the original.
- */
-export function forStudents(report: GradingReport, lang: Lang = 'en'): GradingReport {
-  return { ...report, exercises: report.exercises.map((e) => ({ ...e, checks: e.checks.map((c) => withoutHiddenDetails(c, lang)) })) };
-}
-
-const HIDDEN = {
-  passed: t('passed (a hidden check)', '통과 (숨겨진 항목)'),
-  other: t('did not pass (a hidden check: its details are for your instructor)', '통과하지 못함 (숨겨진 항목: 자세한 내용은 강사에게만 보입니다)'),
-};
-
-function withoutHiddenDetails(check: CheckResult, lang: Lang): CheckResult {
-  if (!check.hidden) return check;
-  const { expected, actual, hint, ...shown } = check;
-  if (check.status === 'skipped') return shown; // the reason names only prerequisites
-  return { ...shown, message: inLang(check.status === 'passed' ? HIDDEN.passed : HIDDEN.other, lang) };
-}
-
-export function allPassed(report: Pick<GradingReport, 'exercises'>): boolean {
-  return report.exercises.every((e) => e.checks.every((c) => c.status === 'passed'));
 }

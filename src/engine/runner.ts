@@ -1,5 +1,6 @@
 import { errorMessage, withTimeout } from '../errors.js';
-import { inLang, type Check, type CheckResult, type ExerciseResult, type Lang } from './check.js';
+import { inLang, type Check, type Lang } from './check.js';
+import type { CheckResult, ExerciseResult } from './results.js';
 
 export interface RunOptions {
   /** time limit of one check, unless the check sets its own */

@@ -1,6 +1,6 @@
 // Gradescope's autograder results format (results.json): one test per check.
-import { forStudents, type CheckResult } from '../engine/check.js';
-import type { StudentResult } from '../class/results.js';
+import { forStudents, type CheckResult, type StudentResult } from '../engine/results.js';
+import { noView, type Graded, type Reporter } from './reporter.js';
 
 interface GradescopeTest {
   name: string;
@@ -18,7 +18,7 @@ function output(check: CheckResult): string {
 }
 
 /** Gradescope only knows passed and failed: a skip or a grader error is a failed test whose output says which. */
-export function renderGradescope(result: StudentResult): string {
+function renderGradescope(result: StudentResult): string {
   const maxScore = result.exercises.reduce((s, e) => s + e.maxScore, 0);
   // Gradescope shows results.json to students
   const shown = result.report && forStudents(result.report);
@@ -52,4 +52,14 @@ export function renderGradescope(result: StudentResult): string {
     null,
     2,
   )}\n`;
+}
+
+export function gradescopeReporter(path: string): Reporter {
+  return {
+    path,
+    render(graded: Graded): string {
+      if (graded.kind !== 'student') throw noView('Gradescope', graded);
+      return renderGradescope(graded.result);
+    },
+  };
 }

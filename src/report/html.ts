@@ -4,9 +4,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { GradingReport, Lang, Status } from '../engine/check.js';
+import type { Lang } from '../engine/check.js';
+import type { GradingReport, Status } from '../engine/results.js';
 import { packageVersion } from '../paths.js';
 import { PAGE_SCRIPT, PAGE_STYLE, UI } from './html-page.js';
+import { noView, type Reporter } from './reporter.js';
 
 /** One roster student as the page needs it (a class StudentResult fits, or a roster entry not graded yet). */
 export interface HtmlStudent {
@@ -312,4 +314,19 @@ export function renderStudentHtml(report: GradingReport, options: HtmlOptions): 
   data.students = [pageStudent(student, data.exercises, text)];
   data.text = text.texts;
   return page(data, false);
+}
+
+/** The page of a run: one engine's report as a student's page, or a whole class. */
+export function htmlReporter(path: string, lang: Lang): Reporter {
+  return {
+    path,
+    render: (graded) => {
+      if (graded.kind === 'report') return renderStudentHtml(graded.report, { lang });
+      if (graded.kind === 'class') {
+        const { columns, roster, results } = graded.class;
+        return renderClassHtml(columns, roster.map((s) => results.get(s.id) ?? { student: s, status: 'not-graded' }), { lang });
+      }
+      throw noView('HTML', graded);
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { StudentResult } from '../class/results.js';
+import type { StudentResult } from '../engine/results.js';
 import { resultStart, statusOf } from '../class/results.js';
 import type { Student } from '../class/roster.js';
 import type { GradingContext } from '../engine/context.js';

@@ -3,12 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { SolutionRun } from '../class/results.js';
+import type { SolutionRun } from '../engine/results.js';
 
 const OUTPUT_LIMIT = 32 * 1024;
 const SCRIPT = 'solution.sh';
 const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-
 
 /** The command a submission directory asks for, or undefined when it holds no solution. */
 export function solutionCommand(dir: string, project: string): string[] | undefined {

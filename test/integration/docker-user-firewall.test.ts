@@ -13,7 +13,7 @@ import { ProbeSession } from '../../src/docker/probe.js';
 import type { GradingContext } from '../../src/engine/context.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { gradeExercise } from '../../src/engine/runner.js';
-import type { GradingReport } from '../../src/engine/check.js';
+import type { GradingReport } from '../../src/engine/results.js';
 import { DOCKNET, docknet } from '../support/cli.js';
 import { docker, isRoot, requireEngine } from '../support/engine.js';
 import { applyFixture, assertNothingReserved, loadFixtures, removeFixture, type Fixture } from '../support/fixtures.js';

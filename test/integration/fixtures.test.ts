@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { graders } from '../../graders/index.js';
-import type { GradingReport } from '../../src/engine/check.js';
+import type { GradingReport } from '../../src/engine/results.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
 import { requireEngine, snapshotHost } from '../support/engine.js';

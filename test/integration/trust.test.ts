@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import tar from 'tar-stream';
 import { graders } from '../../graders/index.js';
-import type { GradingReport } from '../../src/engine/check.js';
+import type { GradingReport } from '../../src/engine/results.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { findStaticBusybox, PROBE_IMAGE, trustedImage } from '../../src/docker/probe-image.js';
 import { LABEL, ownedLabels } from '../../src/docker/labels.js';

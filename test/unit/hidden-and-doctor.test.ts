@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { overlappingSubnets, unreachableRules } from '../../src/engine/diagnosis.js';
 import type { NetworkDetails } from '../../src/docker/host.js';
-import { forStudents, type CheckResult, type GradingReport } from '../../src/engine/check.js';
+import { forStudents, type CheckResult, type GradingReport } from '../../src/engine/results.js';
 import { parseRuleset } from '../../src/net/iptables.js';
 
 function report(checks: CheckResult[]): GradingReport {

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { GradingReport } from '../../src/engine/check.js';
-import { renderConsole } from '../../src/report/console.js';
-import { renderJson } from '../../src/report/json.js';
-import { renderJunit } from '../../src/report/junit.js';
+import type { GradingReport } from '../../src/engine/results.js';
+import { consoleReporter } from '../../src/report/console.js';
+import { jsonReporter } from '../../src/report/json.js';
+import { junitReporter } from '../../src/report/junit.js';
 import { schemaErrors } from '../support/xml.js';
 
 const report: GradingReport = {
@@ -40,7 +40,7 @@ describe('reports', () => {
 
   describe('JSON', () => {
     it('keeps the documented shape', () => {
-      const parsed = JSON.parse(renderJson(report));
+      const parsed = JSON.parse(jsonReporter('r.json').render({ kind: 'report', report }));
       expect(parsed.engine).to.deep.include({ version: '20.10.24', apiVersion: '1.41' });
       const [exercise] = parsed.exercises;
       expect(exercise).to.include({ id: 'internal-network', title: 'Isolated network', score: 3, maxScore: 10 });
@@ -50,7 +50,7 @@ describe('reports', () => {
   });
 
   describe('JUnit', () => {
-    const xml = renderJunit(report);
+    const xml = junitReporter('r.xml').render({ kind: 'report', report });
 
     it('validates against the JUnit 10 schema, with every status present', async () => {
       const file = join(dir, 'r.xml');
@@ -73,7 +73,7 @@ describe('reports', () => {
   });
 
   describe('console', () => {
-    const text = renderConsole(report, { color: false });
+    const text = consoleReporter({ color: false }).render({ kind: 'report', report });
 
     it('gives one line per check with its mark and points', () => {
       expect(text).to.contain('✓ Network exists 3/3');

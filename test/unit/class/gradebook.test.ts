@@ -1,10 +1,16 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { renderGradebook, renderSummary, summarize, type ExerciseColumn } from '../../../src/class/gradebook.js';
-import { needsRegrading, statusOf, type StudentResult } from '../../../src/class/results.js';
+import { summarize } from '../../../src/class/gradebook.js';
+import { classResults } from '../../../src/class/output.js';
+import { needsRegrading, statusOf } from '../../../src/class/results.js';
 import type { Student } from '../../../src/class/roster.js';
-import type { CheckResult, GradingReport, Status } from '../../../src/engine/check.js';
-import { renderGradescope } from '../../../src/report/gradescope.js';
+import type { CheckResult, ExerciseColumn, GradingReport, Status, StudentResult } from '../../../src/engine/results.js';
+import { consoleReporter } from '../../../src/report/console.js';
+import { gradebookReporter } from '../../../src/report/gradebook.js';
+import { gradescopeReporter } from '../../../src/report/gradescope.js';
+
+const renderGradebook = (roster: Student[], results: Map<string, StudentResult>) => gradebookReporter('gradebook.csv').render({ kind: 'class', class: classResults(columns, roster, results) });
+const renderGradescope = (result: StudentResult) => gradescopeReporter('results.json').render({ kind: 'student', result });
 
 const columns: ExerciseColumn[] = [
   { id: 'net', maxScore: 3 },
@@ -51,7 +57,7 @@ describe('gradebook', () => {
   ]);
 
   it('has one row per roster student in roster order, empty scores where there is no grade', () => {
-    const rows: Record<string, string>[] = parse(renderGradebook(columns, roster, results), { columns: true });
+    const rows: Record<string, string>[] = parse(renderGradebook(roster, results), { columns: true });
     expect(rows).to.deep.equal([
       { id: 's1', name: 'Name s1', net: '3', dns: '2', total: '5', max: '5', status: 'graded', detail: '' },
       { id: 's2', name: "'=cmd|calc", net: '1', dns: '0', total: '1', max: '5', status: 'graded', detail: '' },
@@ -63,7 +69,7 @@ describe('gradebook', () => {
   it('tells a report with undecided checks apart, and names them', () => {
     const undecided = result(roster[0], report(['passed', 'error'], ['passed']));
     expect(undecided.status).to.equal('graded-with-errors');
-    const rows: Record<string, string>[] = parse(renderGradebook(columns, [roster[0]], new Map([['s1', undecided]])), { columns: true });
+    const rows: Record<string, string>[] = parse(renderGradebook([roster[0]], new Map([['s1', undecided]])), { columns: true });
     expect(rows[0]).to.include({ status: 'graded-with-errors', total: '3', detail: 'net/net-1 could not be checked' });
   });
 
@@ -80,7 +86,7 @@ describe('gradebook', () => {
     expect(summary.distribution.find((b) => b.range === '100%')!.students).to.equal(1);
     expect(summary.distribution.find((b) => b.range === '20–29%')!.students).to.equal(1);
     expect(summary.mostFailed.map((f) => `${f.exercise}/${f.check}:${f.failed}`)).to.deep.equal(['dns/dns-0:1', 'net/net-1:1']);
-    const text = renderSummary(summary);
+    const text = consoleReporter().render({ kind: 'class', class: classResults(columns, roster, results) });
     expect(text).to.match(/2 of 4 students graded, 1 could not be graded, 1 not graded yet/);
     expect(text).to.match(/mean 3\/5, median 3\/5/);
     expect(text).not.to.match(/0–9%/); // only the ranges someone is in, and those between

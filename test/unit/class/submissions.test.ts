@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { StudentResult } from '../../../src/class/results.js';
 import { selectSubmissions } from '../../../src/commands/submission-common.js';
-import { renderSubmissionMarkdown } from '../../../src/report/markdown.js';
+import type { StudentResult } from '../../../src/engine/results.js';
+import { markdownReporter } from '../../../src/report/markdown.js';
 
 describe('submission batches', () => {
   it('shards split the name-ordered list without overlap or gap, the same on every machine', () => {
@@ -44,7 +44,7 @@ describe('submission batches', () => {
       durationMs: 10,
       finishedAt: '2026-11-24T00:00:00Z',
     };
-    const md = renderSubmissionMarkdown(result, 2);
+    const md = markdownReporter('summary.md', 2).render({ kind: 'student', result });
     expect(md).to.match(/^## docknet: 1\/3 \(pass mark 2\)/);
     expect(md).to.include('| ✅ | A exists | 1/1 |  |');
     expect(md).to.include('| ❌ | B \\| pipes | 0/2 | b is wrong<br>expected: x<br>hint: run y |');

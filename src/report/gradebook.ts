@@ -1,0 +1,60 @@
+// The gradebook an LMS or a spreadsheet imports: one CSV row per roster student.
+import { stringify } from 'csv-stringify/sync';
+import type { ClassResults, StudentResult } from '../engine/results.js';
+import { noView, type Graded, type Reporter } from './reporter.js';
+import { visible } from './text.js';
+
+// A cell an LMS or spreadsheet would take for a formula is kept as text, and control characters show.
+function safeText(text: string): string {
+  const s = visible(text);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/**
+ * One row per roster student, in roster order: scores per exercise, total, status.
+ * Students without a score (an error, or not graded yet) have empty score cells:
+ * an LMS reads an empty cell as "no grade", not as zero.
+ */
+function renderGradebook({ columns: exercises, roster, results }: ClassResults): string {
+  const header = ['id', 'name', ...exercises.map((e) => e.id), 'total', 'max', 'status', 'detail'];
+  const max = exercises.reduce((s, e) => s + e.maxScore, 0);
+  const rows = roster.map((student) => {
+    const result = results.get(student.id);
+    const report = result?.report;
+    const scores = exercises.map((e) => {
+      const r = report?.exercises.find((x) => x.id === e.id);
+      return r ? String(r.score) : '';
+    });
+    const total = report ? String(report.exercises.filter((x) => exercises.some((e) => e.id === x.id)).reduce((s, x) => s + x.score, 0)) : '';
+    const detail = [
+      result?.error,
+      result?.solution && solutionNote(result.solution),
+      ...(result?.status === 'graded-with-errors' ? erroredChecks(result) : []),
+      ...(result?.problems ?? []),
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return [safeText(student.id), safeText(student.name), ...scores, total, String(max), result?.status ?? 'not-graded', safeText(detail)];
+  });
+  return stringify([header, ...rows]);
+}
+
+function solutionNote(run: NonNullable<StudentResult['solution']>): string | undefined {
+  if (run.timedOut) return 'the solution was stopped at its time limit';
+  if (run.exitCode !== 0) return `the solution exited with ${run.exitCode ?? 'a signal'}`;
+  return undefined;
+}
+
+function erroredChecks(result: StudentResult): string[] {
+  return (result.report?.exercises ?? []).flatMap((e) => e.checks.filter((c) => c.status === 'error').map((c) => `${e.id}/${c.id} could not be checked`));
+}
+
+export function gradebookReporter(path: string): Reporter {
+  return {
+    path,
+    render(graded: Graded): string {
+      if (graded.kind !== 'class') throw noView('gradebook', graded);
+      return renderGradebook(graded.class);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Where the formats are chosen, once, and how the chosen reports are written.
+import { atomicWrite } from '../atomic-file.js';
+import type { Lang } from '../engine/check.js';
+import { consoleReporter, type ConsoleOptions } from './console.js';
+import { gradebookReporter } from './gradebook.js';
+import { gradescopeReporter } from './gradescope.js';
+import { htmlReporter } from './html.js';
+import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
+import type { Graded, Reporter } from './reporter.js';
+
+/** The reports a run asks for: the terminal, and a file path per format. */
+export interface Outputs {
+  console?: ConsoleOptions;
+  json?: string;
+  junit?: string;
+  markdown?: string;
+  /** the pass mark a submission's Markdown report states */
+  minScore?: number;
+  gradescope?: string;
+  gradebook?: string;
+  html?: string;
+  /** the language of the HTML page's own words */
+  lang?: Lang;
+}
+
+/** The reporters of the outputs asked for: files first, the terminal last. */
+export function reportersFor(outputs: Outputs): Reporter[] {
+  return [
+    outputs.json && jsonReporter(outputs.json),
+    outputs.junit && junitReporter(outputs.junit),
+    outputs.markdown && markdownReporter(outputs.markdown, outputs.minScore),
+    outputs.gradescope && gradescopeReporter(outputs.gradescope),
+    outputs.gradebook && gradebookReporter(outputs.gradebook),
+    outputs.html && htmlReporter(outputs.html, outputs.lang ?? 'en'),
+    outputs.console && consoleReporter(outputs.console),
+  ].filter((r): r is Reporter => Boolean(r));
+}
+
+/**
+ * Writes every report of a run. Each file is complete or absent; the terminal gets its
+ * text only once all files are in place.
+ */
+export async function writeReports(reporters: Reporter[], graded: Graded): Promise<void> {
+  const texts = reporters.map((r) => ({ path: r.path, text: r.render(graded) }));
+  await Promise.all(texts.map(({ path, text }) => path !== undefined && atomicWrite(path, text)));
+  for (const { path, text } of texts) if (path === undefined) process.stdout.write(text);
+}
+
