@@ -187,7 +187,7 @@ function tokenize(line: string): string[] {
 }
 
 function quoteToken(token: string): string {
-  return token === '' || /[\s"'\\]/.test(token) ? `"${token.replace(/["\\]/g, '\\$&')}"` : token;
+  return token === '' || /[\s"'\\\u0000-\u001f\u007f-\u009f]/.test(token) ? `"${token.replace(/["\\]/g, '\\$&')}"` : token;
 }
 
 const OPTION_ALIASES = new Map([
