@@ -112,13 +112,20 @@ function localRunner(timeoutMs: number): HostRunner {
   };
 }
 
-// The host's own /bin/sh looks the program up in the system directories only: busybox's
-// chroot, given a bare name, would run its own applet of that name instead (its `ip`).
+// The host's own /bin/sh runs the first root-owned program of that name in the system
+// directories, by its absolute path: busybox's chroot, given a bare name, would run its
+// own applet of that name instead (its `ip`).
+const HOST_EXEC = [
+  `for dir in ${SYSTEM_DIRS.join(' ')}; do`,
+  'if [ -f "$dir/$1" ] && [ -x "$dir/$1" ] && [ -O "$dir/$1" ]; then program="$dir/$1"; shift; exec "$program" "$@"; fi;',
+  'done; echo "$1: not found" >&2; exit 127',
+].join(' ');
+
 function helperRunner(probes: ProbeSession): HostRunner {
   return async (argv) => {
     const helper = await probes.hostRoot();
     const command = argv.map(shellQuote).join(' ');
-    return helper.run(`PATH=${HOST_PATH} exec busybox chroot /host /bin/sh -c 'exec "$@"' sh ${command}`, 5);
+    return helper.run(`PATH=${HOST_PATH} exec busybox chroot /host /bin/sh -c '${HOST_EXEC}' sh ${command}`, 5);
   };
 }
 
