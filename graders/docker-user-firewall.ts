@@ -1,6 +1,7 @@
-// Judges DOCKER-USER by what it does, never by how its rules are written: packets
-// from outside are walked through the host's filter table (first match wins, jumps
-// followed), and each point of the policy is one check. No packet is ever sent.
+// Judges DOCKER-USER by what it does, never by how its rules are written: every class
+// of packet from outside that the rules tell apart is walked through the host's filter
+// table (first match wins, jumps followed), and each point of the policy is one check.
+// No packet is ever sent.
 import { fail, inLang, pass, t, type CheckSpec, type Grader, type Lang, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import type { FirewallState } from '../src/engine/firewall-view.js';
