@@ -1,50 +1,67 @@
-// Judges DOCKER-USER by what it does, never by how its rules are written: packets
-// from outside are walked through the host's filter table (first match wins, jumps
-// followed), and each point of the policy is one check. No packet is ever sent.
+// Judges DOCKER-USER by what it does, never by how its rules are written: every class
+// of packet from outside that the rules tell apart is walked through the host's filter
+// table (first match wins, jumps followed), and each point of the policy is one check.
+// No packet is ever sent.
 import { fail, inLang, pass, t, type CheckSpec, type Grader, type Lang, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
+import type { FirewallState } from '../src/engine/firewall-view.js';
 import { describeVerdict, evaluate, type Packet, type Verdict } from '../src/net/firewall.js';
 import { isUnconditional, type Rule, type Ruleset } from '../src/net/iptables.js';
+import { packetClasses, type Destination, type Scope } from '../src/net/packet-classes.js';
 
 const CHAIN = 'DOCKER-USER';
 
 export interface Sample {
-  /** the same in every language (`tcp/80`), or one text per language */
+  /** the same in every language (`new tcp/81-442`), or one text per language */
   label: Text;
   packet: Packet;
 }
 
+// Docker's default bridge, for a host where no bridge route was seen.
+const DEFAULT_BRIDGE: Destination = { iface: 'docker0', subnets: ['172.17.0.0/16'] };
+
+// conntrack marks only these ICMP types NEW (requests), and these replies and errors
+// ESTABLISHED or RELATED; any other type is INVALID, outside the policy.
+const ICMP_REQUESTS = [8, 13, 15, 17];
+const ICMP_REPLIES = [0, 14, 16, 18];
+const ICMP_ERRORS = [3, 4, 5, 11, 12];
+
 /**
- * Packets that enter on the external interface and leave on the default bridge for a
- * container, after DNAT (so ports are the container's), from a documentation address.
+ * Every class of packet from outside that the chain tells apart, per policy point: they
+ * enter on the external interface and leave on any Docker bridge for a container, after
+ * DNAT (so ports are the container's). A class is judged by one packet of it.
  */
-export function representativePackets(externalInterface: string) {
-  const path = { inIface: externalInterface, outIface: 'docker0', src: '203.0.113.7', dst: '172.17.0.2' };
-  const connect = (proto: 'tcp' | 'udp', dport: number): Sample => ({
-    label: `${proto}/${dport}`,
-    packet: { ...path, proto, sport: 51000, dport, ctstate: 'NEW' },
-  });
-  // replies to connections a container opened to a server outside
-  const reply = (proto: 'tcp' | 'udp', sport: number): Sample => ({
-    label: t(`an ESTABLISHED ${proto} reply from port ${sport}`, `${sport} 번 포트에서 온 ESTABLISHED ${proto} 응답`),
-    packet: { ...path, proto, sport, dport: 51000, ctstate: 'ESTABLISHED' },
-  });
+export function packetClassesOf(state: Pick<FirewallState, 'ruleset' | 'externalInterface' | 'bridges'>) {
+  const destinations = state.bridges.length > 0 ? state.bridges.map((b) => ({ iface: b.name, subnets: b.subnets })) : [DEFAULT_BRIDGE];
+  const classes = (scope: Omit<Scope, 'inIface' | 'destinations'>): Sample[] =>
+    packetClasses(state.ruleset, CHAIN, { ...scope, inIface: state.externalInterface, destinations });
   return {
-    http: [connect('tcp', 80)],
-    https: [connect('tcp', 443)],
-    otherTcp: [22, 8080, 5432, 3306].map((port) => connect('tcp', port)),
-    udp: [53, 80, 443].map((port) => connect('udp', port)),
-    icmp: [{ label: 'icmp echo-request', packet: { ...path, proto: 'icmp', icmpType: 8, ctstate: 'NEW' } }],
+    http: classes({ proto: 'tcp', ctstate: 'NEW', dports: { from: 80, to: 80 } }),
+    https: classes({ proto: 'tcp', ctstate: 'NEW', dports: { from: 443, to: 443 } }),
+    otherTcp: classes({ proto: 'tcp', ctstate: 'NEW', exceptPorts: [80, 443] }),
+    udp: classes({ proto: 'udp', ctstate: 'NEW' }),
+    icmp: classes({ proto: 'icmp', ctstate: 'NEW', icmpTypes: ICMP_REQUESTS }),
     replies: [
-      reply('tcp', 443),
-      reply('tcp', 5432),
-      reply('udp', 53),
-      { label: t('a RELATED icmp destination-unreachable', 'RELATED 상태의 icmp destination-unreachable'), packet: { ...path, proto: 'icmp', icmpType: 3, ctstate: 'RELATED' } },
+      ...classes({ proto: 'tcp', ctstate: 'ESTABLISHED' }),
+      ...classes({ proto: 'udp', ctstate: 'ESTABLISHED' }),
+      ...classes({ proto: 'icmp', ctstate: 'ESTABLISHED', icmpTypes: ICMP_REPLIES }),
+      ...classes({ proto: 'icmp', ctstate: 'RELATED', icmpTypes: ICMP_ERRORS }),
     ],
   } satisfies Record<string, Sample[]>;
 }
 
-type Packets = ReturnType<typeof representativePackets>;
+/** What each policy point covers, in words: the classes themselves are too many to list. */
+const POLICY_WORDS = {
+  http: t('new TCP connections to port 80', '80 번 포트로의 새 TCP 연결'),
+  https: t('new TCP connections to port 443', '443 번 포트로의 새 TCP 연결'),
+  otherTcp: t('new TCP connections to every other port', '다른 모든 포트로의 새 TCP 연결'),
+  udp: t('new UDP packets to every port', '모든 포트로의 새 UDP 패킷'),
+  icmp: t('new ICMP requests (echo, timestamp, info, address-mask)', '새 ICMP 요청 (echo, timestamp, info, address-mask)'),
+  replies: t('ESTABLISHED and RELATED packets (replies and ICMP errors)', 'ESTABLISHED, RELATED 패킷 (응답과 ICMP 오류)'),
+} satisfies Record<string, Text>;
+
+type Packets = ReturnType<typeof packetClassesOf>;
+type Policy = keyof Packets;
 export type Fate = 'allowed' | 'dropped' | 'undecidable';
 type Wanted = Exclude<Fate, 'undecidable'>;
 
@@ -104,29 +121,41 @@ function describeVerdictKo(verdict: Verdict): string {
         ? `${via}${rule(verdict.rule)} 에서 Docker 의 처리로 돌아감`
         : `${via}${verdict.chain} 의 끝에서 Docker 의 처리로 돌아감`;
     case 'undecidable':
-      return `${via}${rule(verdict.rule)} 에서 판단할 수 없음: ${verdict.reason}`;
+      return `${via}${verdict.rule ? `${rule(verdict.rule)} 에서 ` : ''}판단할 수 없음: ${verdict.reason}`;
   }
 }
 
+// A check quotes a few packet classes, then counts the rest.
+const QUOTED = 3;
+function listed(judged: Judged[], lang: Lang): string {
+  const quoted = judged.slice(0, QUOTED).map((j) => sentence(j, lang)).join('; ');
+  const more = judged.length - QUOTED;
+  if (more <= 0) return quoted;
+  return lang === 'en' ? `${quoted}; and ${more} more classes of packets` : `${quoted}; 외 ${more} 개 패킷 부류`;
+}
+
 /**
- * One policy point: failed when some packet's fate is decided and wrong; an error
- * (thrown) when the only obstacle to a pass is a rule the simulation cannot interpret.
+ * One policy point, judged over every class of packet the chain tells apart: failed when
+ * some class's fate is decided and wrong; an error (thrown) when the only obstacle to a
+ * pass is a class the simulation cannot decide (a rule it cannot interpret, a disputed chain).
  */
-export function judgePolicy(ruleset: Ruleset, samples: Sample[], wanted: Wanted, advice: Text): Outcome {
+export function judgePolicy(ruleset: Ruleset, samples: Sample[], wanted: Wanted, advice: Text, what: Text): Outcome {
   const judged = simulate(ruleset, samples);
-  const policy = (lang: Lang) => `${judged.map((j) => inLang(j.label, lang)).join(', ')}: ${FATE_WORDS[lang][wanted]}`;
-  const sentences = (list: Judged[]) => inBoth((lang) => list.map((j) => sentence(j, lang)).join('; '));
+  const policy = (lang: Lang) =>
+    lang === 'en'
+      ? `${inLang(what, lang)}, from outside to every Docker bridge (${judged.length} classes of packets): ${FATE_WORDS[lang][wanted]}`
+      : `${inLang(what, lang)}, 외부에서 모든 Docker 브리지로 (패킷 부류 ${judged.length} 개): ${FATE_WORDS[lang][wanted]}`;
   const wrong = judged.filter((j) => j.fate !== wanted && j.fate !== 'undecidable');
   if (wrong.length > 0) {
     return fail(inBoth((lang) => sentence(wrong[0], lang)), {
       expected: inBoth(policy),
-      actual: sentences(wrong),
+      actual: inBoth((lang) => listed(wrong, lang)),
       hint: inBoth((lang) => hintFor(ruleset, inLang(advice, lang), wrong[0], wanted, lang)),
     });
   }
   const undecided = judged.find((j) => j.fate === 'undecidable');
   if (undecided) throw new Error(sentence(undecided, 'en'));
-  return pass(inBoth(policy), { actual: sentences(judged) });
+  return pass(inBoth(policy), { actual: inBoth((lang) => listed(judged, lang)) });
 }
 
 /**
@@ -134,9 +163,8 @@ export function judgePolicy(ruleset: Ruleset, samples: Sample[], wanted: Wanted,
  * untouched DOCKER-USER (or rules placed where they do not count) would earn the
  * points of everything that should be allowed.
  */
-export function judgeEffect(ruleset: Ruleset, externalInterface: string): Outcome {
-  const p = representativePackets(externalInterface);
-  // tcp/22 first: the packet quoted when nothing is stopped
+export function judgeEffect(ruleset: Ruleset, p: Packets, externalInterface: string): Outcome {
+  // other TCP first: the packet quoted when nothing is stopped
   const judged = simulate(ruleset, [p.otherTcp, p.udp, p.icmp, p.http, p.https, p.replies].flat());
   const stopped = judged.find((j) => j.fate === 'dropped');
   if (stopped) {
@@ -161,8 +189,8 @@ export function judgeEffect(ruleset: Ruleset, externalInterface: string): Outcom
     {
       expected: t('new connections to ports other than 80 and 443 dropped or rejected', '80, 443 이외의 포트로 오는 새 연결이 차단됨 (DROP 또는 REJECT)'),
       actual: t(
-        `none of the ${judged.length} packets tried (new TCP, UDP and ICMP, and replies) is dropped or rejected`,
-        `따라가 본 패킷 ${judged.length} 개 (새 TCP, UDP, ICMP 연결과 응답) 중 DROP 또는 REJECT 된 패킷이 없음`,
+        `none of the ${judged.length} classes of packets from outside (new TCP, UDP and ICMP, and replies) is dropped or rejected`,
+        `외부에서 오는 패킷 부류 ${judged.length} 개 (새 TCP, UDP, ICMP 연결과 응답) 중 DROP 또는 REJECT 된 것이 없음`,
       ),
       hint: inBoth((lang) => hintFor(ruleset, advice[lang], judged[0], 'dropped', lang)),
     },
@@ -229,13 +257,13 @@ function misplacedNote(ruleset: Ruleset, lang: Lang): string | undefined {
     : `이 실습의 규칙으로 보이지만 지금 위치에서는 인정되지 않는 규칙이 있습니다: ${list}. Docker 의 트래픽은 DOCKER-USER 에서 판정됩니다 (FORWARD 는 Docker 가 관리하고, INPUT 은 호스트 자신에게 오는 트래픽만 봅니다): 규칙을 DOCKER-USER 에 넣고, 이 규칙들은 \`iptables -D <체인> <번호>\` 로 지우세요.`;
 }
 
-function policy(id: string, pick: (p: Packets) => Sample[], wanted: Wanted, advice: (externalInterface: string) => Text): CheckSpec<GradingContext> {
+function policy(id: string, pick: Policy, wanted: Wanted, advice: (externalInterface: string) => Text): CheckSpec<GradingContext> {
   return {
     id,
     needs: ['rules-take-effect'],
     async run(ctx) {
-      const { ruleset, externalInterface } = await ctx.firewall.read();
-      return judgePolicy(ruleset, pick(representativePackets(externalInterface)), wanted, advice(externalInterface));
+      const state = await ctx.firewall.read();
+      return judgePolicy(state.ruleset, packetClassesOf(state)[pick], wanted, advice(state.externalInterface), POLICY_WORDS[pick]);
     },
   };
 }
@@ -253,8 +281,9 @@ export const dockerUserFirewall: Grader<GradingContext> = {
       // also the prerequisite that the host's rules can be read at all: if not, an error
       id: 'rules-take-effect',
       async run(ctx) {
-        const { backend, ruleset, externalInterface } = await ctx.firewall.read();
-        const { actual, ...outcome } = judgeEffect(ruleset, externalInterface);
+        const state = await ctx.firewall.read();
+        const { backend, ruleset, externalInterface } = state;
+        const { actual, ...outcome } = judgeEffect(ruleset, packetClassesOf(state), externalInterface);
         const source = (lang: Lang) =>
           lang === 'en'
             ? `rules read with ${backend}, traffic from outside entering on ${externalInterface}`
@@ -262,24 +291,24 @@ export const dockerUserFirewall: Grader<GradingContext> = {
         return { ...outcome, actual: inBoth((lang) => (actual ? `${source(lang)}: ${inLang(actual, lang)}` : source(lang))) };
       },
     },
-    policy('allows-http', (p) => p.http, 'allowed', allowAbove(80)),
-    policy('allows-https', (p) => p.https, 'allowed', allowAbove(443)),
-    policy('drops-other-tcp', (p) => p.otherTcp, 'dropped', (iface) =>
+    policy('allows-http', 'http', 'allowed', allowAbove(80)),
+    policy('allows-https', 'https', 'allowed', allowAbove(443)),
+    policy('drops-other-tcp', 'otherTcp', 'dropped', (iface) =>
       t(
         `end what comes from outside with a DROP (or REJECT) above Docker's \`-j RETURN\`: \`iptables -I DOCKER-USER -i ${iface} -j DROP\`, typed before the rules that allow.`,
         `외부에서 들어오는 트래픽은 Docker 의 \`-j RETURN\` 보다 위에 있는 DROP (또는 REJECT) 으로 끝내야 합니다: 허용하는 규칙보다 먼저 \`iptables -I DOCKER-USER -i ${iface} -j DROP\` 을 입력하세요.`,
       )),
-    policy('drops-udp', (p) => p.udp, 'dropped', () =>
+    policy('drops-udp', 'udp', 'dropped', () =>
       t(
         'only TCP may pass on 80 and 443: give the rules that allow `-p tcp`, and let UDP, to any port, reach the DROP.',
         '80, 443 에서는 TCP 만 통과할 수 있습니다: 허용하는 규칙에 `-p tcp` 를 붙이고, UDP 는 어느 포트로 가든 DROP 에 닿게 하세요.',
       )),
-    policy('drops-icmp', (p) => p.icmp, 'dropped', () =>
+    policy('drops-icmp', 'icmp', 'dropped', () =>
       t(
         'ICMP has no ports, so only a DROP or REJECT for every protocol stops a ping: one limited to `-p tcp` lets it through.',
         'ICMP 에는 포트가 없으므로 모든 프로토콜에 적용되는 DROP 또는 REJECT 만 ping 을 막습니다: `-p tcp` 로 제한한 규칙은 ping 을 통과시킵니다.',
       )),
-    policy('allows-established', (p) => p.replies, 'allowed', () =>
+    policy('allows-established', 'replies', 'allowed', () =>
       t(
         'put `iptables -I DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` on top (type it last): without it the DROP also stops the replies to connections your containers open.',
         '`iptables -I DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` 를 맨 위에 두세요 (마지막에 입력하세요): 이 규칙이 없으면 DROP 이 컨테이너가 밖으로 연 연결의 응답까지 막습니다.',

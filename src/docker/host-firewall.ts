@@ -1,26 +1,25 @@
-// The Docker host's iptables `filter` table and its external interface, read with the
-// host's own programs: directly when docknet runs as root beside a local engine,
-// otherwise from a helper container in the host's namespaces. Read once per run.
+// The Docker host's iptables `filter` table, its external interface and its Docker
+// bridges, read with the host's own programs (from fixed, root-owned paths, never the
+// caller's PATH): directly when docknet runs as root beside a local engine, otherwise
+// from a helper container in the host's namespaces. Read once per run. Every chain
+// reachable from DOCKER-USER is read a second time, rule by rule, and a chain whose
+// two readings disagree is marked disputed: its rules are then judged by nothing.
+import { realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { TimeoutError, errorMessage } from '../errors.js';
-import { parseRuleset, type Ruleset } from '../net/iptables.js';
+import type { Bridge, FirewallState, FirewallView } from '../engine/firewall-view.js';
+import { chainsReachable, parseRuleset, type Ruleset } from '../net/iptables.js';
 import type { EngineTarget } from './client.js';
 import type { ExecResult } from './exec.js';
 import { shellQuote, type ProbeSession } from './probe.js';
 
-export interface HostFirewallView {
-  /** the program whose output holds Docker's chains */
-  backend: string;
-  /** the whole filter table, so jumps from DOCKER-USER into user chains can be followed */
-  ruleset: Ruleset;
-  /** the default route's device: traffic from outside enters the host here */
-  externalInterface: string;
-}
+export type HostFirewallView = FirewallState;
 
 /** Runs one of the host's programs; a program the host lacks exits with 127, as in a shell. */
 export type HostRunner = (argv: string[]) => Promise<ExecResult>;
 
-/** The host network namespace's routes as `ip route` prints them. */
+/** The host network namespace's routes (main table) as `ip route` prints them. */
 export type RouteReader = () => Promise<string>;
 
 const NOT_FOUND = 127;
@@ -29,7 +28,7 @@ const NOT_FOUND = 127;
 // have programmed the other one, so the one holding DOCKER-USER is used.
 const SAVE_PROGRAMS = ['iptables-save', 'iptables-nft-save', 'iptables-legacy-save'];
 
-export class HostFirewall {
+export class HostFirewall implements FirewallView {
   private view?: Promise<HostFirewallView>;
 
   /** `via` says how the host is reached, for error messages: '' or e.g. ' through a helper container'. */
@@ -73,25 +72,60 @@ export async function readDockerUser(timeoutMs: number): Promise<string> {
   return stdout;
 }
 
+// Where a root-owned system keeps iptables and iproute2; /usr/local is left out, being
+// where a person installs their own tools.
+const SYSTEM_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+const HOST_PATH = SYSTEM_DIRS.join(':');
+
+/**
+ * The absolute path of a system program: the first in SYSTEM_DIRS that is (through its
+ * symlinks) a root-owned file nobody else may write. A look-alike earlier in the
+ * caller's PATH is never consulted.
+ */
+export function systemProgram(name: string, dirs = SYSTEM_DIRS): string | undefined {
+  for (const dir of dirs) {
+    const path = join(dir, name);
+    try {
+      const stat = statSync(realpathSync(path));
+      if (stat.isFile() && stat.uid === 0 && (stat.mode & 0o022) === 0) return path;
+    } catch {
+      // not there: the next directory
+    }
+  }
+  return undefined;
+}
+
 function localRunner(timeoutMs: number): HostRunner {
   return async ([program, ...args]) => {
-    const result = await execa(program, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
-    if (result.code === 'ENOENT') return { exitCode: NOT_FOUND, stdout: '', stderr: `${program}: not found` };
+    const path = systemProgram(program);
+    if (path === undefined) return { exitCode: NOT_FOUND, stdout: '', stderr: `${program}: not found in ${SYSTEM_DIRS.join(', ')} (root-owned)` };
+    const result = await execa(path, args, {
+      reject: false,
+      timeout: timeoutMs,
+      stdin: 'ignore',
+      extendEnv: false,
+      env: { PATH: HOST_PATH, LC_ALL: 'C' },
+    });
     if (result.timedOut) throw new TimeoutError(`${program} ${args.join(' ')}`, timeoutMs);
     if (result.exitCode === undefined) throw new Error(`${program} did not run: ${result.shortMessage}`);
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   };
 }
 
-// The host's own /bin/sh looks the program up on a usual PATH: busybox's chroot,
-// given a bare name, would run its own applet of that name instead (its `ip`).
-const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+// The host's own /bin/sh runs the first root-owned program of that name in the system
+// directories, by its absolute path: busybox's chroot, given a bare name, would run its
+// own applet of that name instead (its `ip`).
+const HOST_EXEC = [
+  `for dir in ${SYSTEM_DIRS.join(' ')}; do`,
+  'if [ -f "$dir/$1" ] && [ -x "$dir/$1" ] && [ -O "$dir/$1" ]; then program="$dir/$1"; shift; exec "$program" "$@"; fi;',
+  'done; echo "$1: not found" >&2; exit 127',
+].join(' ');
 
 function helperRunner(probes: ProbeSession): HostRunner {
   return async (argv) => {
     const helper = await probes.hostRoot();
     const command = argv.map(shellQuote).join(' ');
-    return helper.run(`PATH=${HOST_PATH} exec busybox chroot /host /bin/sh -c 'exec "$@"' sh ${command}`, 5);
+    return helper.run(`PATH=${HOST_PATH} exec busybox chroot /host /bin/sh -c '${HOST_EXEC}' sh ${command}`, 5);
   };
 }
 
@@ -108,15 +142,17 @@ function helperRoutes(probes: ProbeSession): RouteReader {
 
 function hostIpRoutes(run: HostRunner): RouteReader {
   return async () => {
-    const { exitCode, stdout, stderr } = await run(['ip', 'route', 'show', 'default']);
-    if (exitCode !== 0) throw new Error(`ip route show default failed on the host: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
+    const { exitCode, stdout, stderr } = await run(['ip', '-4', 'route', 'show']);
+    if (exitCode !== 0) throw new Error(`ip -4 route show failed on the host: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
     return stdout;
   };
 }
 
 export async function readHostFirewall(run: HostRunner, readRoutes: RouteReader = hostIpRoutes(run)): Promise<HostFirewallView> {
   const { backend, ruleset } = await readDockerChains(run);
-  return { backend, ruleset, externalInterface: await readExternalInterface(readRoutes) };
+  await crossCheck(run, backend.replace(/-save$/, ''), ruleset);
+  const routes = await readRoutes();
+  return { backend, ruleset, externalInterface: externalInterface(routes), bridges: dockerBridges(routes) };
 }
 
 async function readDockerChains(run: HostRunner): Promise<{ backend: string; ruleset: Ruleset }> {
@@ -143,6 +179,43 @@ async function readDockerChains(run: HostRunner): Promise<{ backend: string; rul
   );
 }
 
+/**
+ * Reads each reachable chain again with `iptables -S CHAIN N`, one rule per call: the
+ * kernel says how many rules there are (rule N+1 does not exist), and each call's output
+ * must be exactly one rule, the same as the saved one. Text inside a rule (a comment
+ * with newlines) can make one call's output look like several rules, never change how
+ * many calls answer. A chain that disagrees is marked disputed, not dropped.
+ */
+async function crossCheck(run: HostRunner, iptables: string, ruleset: Ruleset): Promise<void> {
+  for (const name of chainsReachable(ruleset, 'DOCKER-USER')) {
+    const chain = ruleset.chains.get(name)!;
+    const disagreement = await chainDisagreement(run, iptables, name, chain.rules.map((r) => r.text));
+    if (disagreement) chain.disputed = `${iptables} -S ${name}, read rule by rule, disagrees with the saved table: ${disagreement}`;
+  }
+}
+
+async function chainDisagreement(run: HostRunner, iptables: string, chain: string, saved: string[]): Promise<string | undefined> {
+  for (let n = 1; n <= saved.length + 1; n++) {
+    const { exitCode, stdout, stderr } = await run([iptables, '-w', '5', '-S', chain, String(n)]);
+    let texts: string[];
+    try {
+      texts = exitCode === 0 ? [...parseRuleset(stdout).chains.values()].flatMap((c) => c.rules.map((r) => `${c.name === chain ? '' : 'other chain: '}${r.text}`)) : [];
+    } catch (err) {
+      return `rule ${n} cannot be read exactly (${errorMessage(err)})`;
+    }
+    if (n > saved.length) {
+      // iptables-nft prints nothing for a rule that is not there, iptables-legacy fails
+      const absent = exitCode === 0 ? texts.length === 0 : /index of deletion too big|does not exist/i.test(stderr);
+      if (!absent) return exitCode === 0 ? `the saved table has ${saved.length} rules, but rule ${n} exists` : `reading rule ${n} failed: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`;
+    } else if (exitCode !== 0) {
+      return `the saved table has ${saved.length} rules, but reading rule ${n} failed: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`;
+    } else if (texts.length !== 1 || texts[0] !== saved[n - 1]) {
+      return `rule ${n} is saved as \`${saved[n - 1]}\` but reads alone as ${texts.length === 1 ? `\`${texts[0]}\`` : `${texts.length} rules`}`;
+    }
+  }
+  return undefined;
+}
+
 // A filter table without its COMMIT was cut short (a helper's output is bounded): judging
 // part of a chain could pass what the missing rules would decide otherwise.
 function parseSaved(program: string, text: string): Ruleset {
@@ -157,10 +230,25 @@ function parseSaved(program: string, text: string): Ruleset {
   }
 }
 
-async function readExternalInterface(readRoutes: RouteReader): Promise<string> {
-  const device = defaultRouteDevice(await readRoutes());
+function externalInterface(routes: string): string {
+  const device = defaultRouteDevice(routes);
   if (!device) throw new Error('the host has no default route (ip route show default), so no interface leads outside');
   return device;
+}
+
+// Docker names its bridges docker0 and br-<12 hex digits of the network ID>; the kernel
+// route of each bridge's own address gives its subnet.
+const DOCKER_BRIDGE = /^(docker0|br-[0-9a-f]{12})$/;
+
+/** The Docker bridges among `ip route` lines like `172.18.0.0/16 dev br-0123456789ab proto kernel scope link src 172.18.0.1`. */
+export function dockerBridges(routes: string): Bridge[] {
+  const bridges = new Map<string, string[]>();
+  for (const found of routes.matchAll(/^(\d+\.\d+\.\d+\.\d+\/\d+)\s+dev\s+(\S+)/gm)) {
+    const [, subnet, device] = found;
+    if (!DOCKER_BRIDGE.test(device)) continue;
+    bridges.set(device, [...(bridges.get(device) ?? []), subnet]);
+  }
+  return [...bridges].map(([name, subnets]) => ({ name, subnets }));
 }
 
 /** The device of the first default route in `ip route` output: `default via 192.0.2.1 dev eth0 …`. */

@@ -23,8 +23,9 @@ export type Verdict =
   // the start chain returned, by an explicit RETURN (`rule`) or by falling off the end
   // of `chain` (the start chain, or one it went to with -g): back to Docker's processing
   | { kind: 'return'; rule?: Rule; chain: string; path: Rule[] }
-  // `rule` is reached but a match or target on it cannot be interpreted
-  | { kind: 'undecidable'; rule: Rule; reason: string; path: Rule[] };
+  // `rule` is reached but a match or target on it cannot be interpreted; without `rule`,
+  // the packet entered a chain whose rules are disputed (see Chain.disputed)
+  | { kind: 'undecidable'; rule?: Rule; reason: string; path: Rule[] };
 
 // Throws when the start chain is missing: there is nothing to simulate.
 // The policy of a built-in start chain is not applied: falling off its end is `return`.
@@ -35,6 +36,7 @@ export function evaluate(ruleset: Ruleset, startChain: string, packet: Packet): 
 }
 
 function runChain(ruleset: Ruleset, chain: Chain, packet: Packet, path: Rule[]): Verdict {
+  if (chain.disputed !== undefined) return { kind: 'undecidable', reason: `the rules of ${chain.name} are in doubt: ${chain.disputed}`, path };
   for (const rule of chain.rules) {
     const matched = matchRule(rule, packet);
     if (matched === false) continue;
@@ -155,7 +157,7 @@ export function describeVerdict(verdict: Verdict): string {
         ? `returned to Docker's processing by ${describeRule(verdict.rule)}${via}`
         : `returned to Docker's processing at the end of ${verdict.chain}${via}`;
     case 'undecidable':
-      return `undecidable at ${describeRule(verdict.rule)}${via}: ${verdict.reason}`;
+      return verdict.rule ? `undecidable at ${describeRule(verdict.rule)}${via}: ${verdict.reason}` : `undecidable${via}: ${verdict.reason}`;
   }
 }
 

@@ -37,12 +37,29 @@ export interface Rule {
   target: Target;
 }
 
-export interface Chain { name: string; policy?: string; rules: Rule[] }
+export interface Chain {
+  name: string;
+  policy?: string;
+  rules: Rule[];
+  /** why these rules may not be the ones the kernel applies (a second reading disagreed): nothing in the chain can be judged */
+  disputed?: string;
+}
 
 /** A rule that matches every packet (comments match everything). */
 export const isUnconditional = (rule: Rule) => rule.matches.every((m) => m.kind === 'comment');
 
 export interface Ruleset { chains: Map<string, Chain> }
+
+/** The start chain and every chain its rules jump or go to, directly or not. */
+export function chainsReachable(ruleset: Ruleset, start: string): string[] {
+  const seen = [start];
+  for (let i = 0; i < seen.length; i++) {
+    for (const { target } of ruleset.chains.get(seen[i])?.rules ?? []) {
+      if ((target.kind === 'jump' || target.kind === 'goto') && !seen.includes(target.chain) && ruleset.chains.has(target.chain)) seen.push(target.chain);
+    }
+  }
+  return seen;
+}
 
 // `-j`/`-g` as written; whether a name is a chain is known only once all lines are read.
 interface TargetSpec { via: 'jump' | 'goto'; name: string; options: string[] }
@@ -60,7 +77,7 @@ export function parseRuleset(text: string): Ruleset {
   const unresolved: Array<[Rule, TargetSpec | undefined]> = [];
   let table: string | undefined; // the iptables-save section being read; none in `iptables -S` output
 
-  text.split(/\r?\n/).forEach((rawLine, lineIndex) => {
+  logicalLines(text).forEach((rawLine, lineIndex) => {
     const line = rawLine.trim().replace(/^\[\d+:\d+\]\s+/, ''); // `iptables-save -c` counters
     if (line === '' || line.startsWith('#')) return;
     if (line.startsWith('*')) {
@@ -75,7 +92,7 @@ export function parseRuleset(text: string): Ruleset {
 
     const tokens = line.startsWith(':') ? [':', ...line.slice(1).split(/\s+/)] : tokenize(line);
     const [keyword, chainName, policy] = tokens;
-    if (chainName === undefined) throw new Error(`line ${lineIndex + 1}: no chain name in "${rawLine}"`);
+    if (chainName === undefined) throw new Error(`line ${lineIndex + 1}: no chain name in "${visible(rawLine)}"`);
     switch (keyword) {
       case ':': // `:CHAIN POLICY [packets:bytes]`, POLICY is `-` for user chains
       case '-P':
@@ -87,13 +104,13 @@ export function parseRuleset(text: string): Ruleset {
       case '-A': {
         const chain = declare(chainName);
         const spec = parseRuleSpec(tokens.slice(2));
-        const rule: Rule = { chain: chainName, index: chain.rules.length + 1, text: line, matches: spec.matches, target: { kind: 'none' } };
+        const rule: Rule = { chain: chainName, index: chain.rules.length + 1, text: visible(line), matches: spec.matches, target: { kind: 'none' } };
         chain.rules.push(rule);
         unresolved.push([rule, spec.target]);
         break;
       }
       default:
-        throw new Error(`line ${lineIndex + 1}: not iptables-save or iptables -S output: "${rawLine}"`);
+        throw new Error(`line ${lineIndex + 1}: not iptables-save or iptables -S output: "${visible(rawLine)}"`);
     }
   });
 
@@ -101,8 +118,47 @@ export function parseRuleset(text: string): Ruleset {
   return { chains };
 }
 
-// Splits a line like a shell does; iptables-save double-quotes values with spaces
-// (comments, log prefixes) and escapes `"` and `\` inside them.
+// Splits the text into lines, except inside a double-quoted value: iptables quotes a
+// comment or log prefix that holds newlines but prints them raw, so a comment can
+// look like further rules (`--comment "x<newline>-A DOCKER-USER -j DROP"`).
+function logicalLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  let quoted = false;
+  let comment = true; // `#` lines are iptables-save's own remarks, never quoted values
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (i === start) comment = ch === '#';
+    if (comment) {
+      if (ch === '\n') {
+        lines.push(text.slice(start, i).replace(/\r$/, ''));
+        start = i + 1;
+      }
+    } else if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === '\n') {
+      lines.push(text.slice(start, i).replace(/\r$/, ''));
+      start = i + 1;
+    }
+  }
+  if (quoted) throw new Error(`a quoted value is never closed: "${visible(text.slice(start))}"`);
+  lines.push(text.slice(start));
+  return lines;
+}
+
+/** Host text on one line: control characters (newlines, ESC …) written as escapes, so a rule quoted in a report stays one rule. */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+// Splits a line like a shell does; iptables-save double-quotes every value with a
+// character other than letters, digits, `_` and `-`, and escapes `"`, `'` and `\` inside.
 function tokenize(line: string): string[] {
   const tokens: string[] = [];
   let current = '';
@@ -112,7 +168,7 @@ function tokenize(line: string): string[] {
     const ch = line[i];
     if (quote !== undefined) {
       if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) current += line[++i];
+      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === "'" || line[i + 1] === '\\')) current += line[++i];
       else current += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;
@@ -131,7 +187,7 @@ function tokenize(line: string): string[] {
 }
 
 function quoteToken(token: string): string {
-  return token === '' || /[\s"'\\]/.test(token) ? `"${token.replace(/["\\]/g, '\\$&')}"` : token;
+  return token === '' || /[\s"'\\\u0000-\u001f\u007f-\u009f]/.test(token) ? `"${token.replace(/["\\]/g, '\\$&')}"` : token;
 }
 
 const OPTION_ALIASES = new Map([
@@ -186,7 +242,7 @@ function parseRuleSpec(tokens: string[]): RuleSpec {
     while (i < tokens.length && !stop(i)) i++;
   };
   const keepUnknown = (start: number, context = '') =>
-    matches.push({ kind: 'unknown', raw: context + tokens.slice(start, i).map(quoteToken).join(' ') });
+    matches.push({ kind: 'unknown', raw: visible(context + tokens.slice(start, i).map(quoteToken).join(' ')) });
 
   while (i < tokens.length) {
     const start = i;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -75,6 +75,31 @@ describe('docker-user-firewall on the host', function () {
     }
   });
 
+  it('runs the host\'s own iptables-save, not a fake one earlier in PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docknet-fake-path-'));
+    try {
+      // It would print a correct chain and mark it was run.
+      const mark = join(dir, 'ran');
+      for (const program of ['iptables-save', 'iptables', 'ip']) {
+        writeFileSync(
+          join(dir, program),
+          `#!/bin/sh\ntouch ${mark}\nprintf '%s\\n' '*filter' ':DOCKER-USER - [0:0]' '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT' '-A DOCKER-USER -p tcp --dport 80 -j ACCEPT' '-A DOCKER-USER -p tcp --dport 443 -j ACCEPT' '-A DOCKER-USER -j DROP' '-A DOCKER-USER -j RETURN' COMMIT\n`,
+          { mode: 0o755 },
+        );
+      }
+      await withFixture('course-text', async () => {
+        const json = join(dir, 'report.json');
+        const run = await docknet(['check', 'docker-user-firewall', '--json', json], { PATH: `${dir}:${process.env.PATH}` });
+        const report: GradingReport = JSON.parse(readFileSync(json, 'utf8'));
+        const got = Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status]));
+        expect(got, run.all).to.deep.equal(expectedStatuses('course-text'));
+        expect(() => statSync(mark), 'the fake program ran').to.throw(/ENOENT/);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('through a helper container (the path of a remote engine)', () => {
     const target = resolveTarget(undefined);
     let probes: ProbeSession;
@@ -92,7 +117,8 @@ describe('docker-user-firewall on the host', function () {
     const comparable = (view: HostFirewallView) => ({
       backend: view.backend,
       externalInterface: view.externalInterface,
-      chains: [...view.ruleset.chains.values()].map((c) => [c.name, c.policy, c.rules.map((r) => r.text)]),
+      bridges: view.bridges,
+      chains: [...view.ruleset.chains.values()].map((c) => [c.name, c.policy, c.disputed, c.rules.map((r) => r.text)]),
     });
 
     it('reads the same filter table, backend and external interface as the host itself', () =>
@@ -103,6 +129,17 @@ describe('docker-user-firewall on the host', function () {
         expect(helpers.map((c) => c.HostConfig.NetworkMode), 'the helper that did the reading').to.deep.equal(['host']);
         expect(comparable(helper)).to.deep.equal(comparable(local));
         expect(helper.ruleset.chains.get('WEB')?.rules).to.have.length(2);
+        expect(local.bridges.map((b) => b.name)).to.include('docker0');
+      }));
+
+    it('reads a forged comment as the one rule the kernel applies, both ways, and the second reading agrees', () =>
+      withFixture('forged-comment', async () => {
+        const local = await openHostFirewall(target, probes, { timeoutMs: TIMEOUT_MS }).read();
+        const helper = await openHostFirewall(target, probes, { timeoutMs: TIMEOUT_MS, forceHelper: true }).read();
+        expect(comparable(helper)).to.deep.equal(comparable(local));
+        const chain = local.ruleset.chains.get('DOCKER-USER')!;
+        expect(chain.disputed).to.equal(undefined);
+        expect(chain.rules.map((r) => r.target.kind)).to.deep.equal(['ACCEPT', 'RETURN']);
       }));
 
     it('is what `docknet check` uses when it does not run as root', async () => {
@@ -143,7 +180,7 @@ describe('docker-user-firewall on the host', function () {
         const result = await gradeExercise(exercise, ctx, { checkTimeoutMs: 30_000 });
         return Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
       };
-      for (const name of ['user-chain', 'course-text']) {
+      for (const name of ['user-chain', 'course-text', 'forged-comment', 'odd-comments']) {
         await withFixture(name, async () => {
           expect(await grade(), name).to.deep.equal(expectedStatuses(name));
         });

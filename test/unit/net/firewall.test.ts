@@ -527,4 +527,17 @@ describe('net/firewall describeVerdict', () => {
       expect(describeVerdict(evaluate(parseRuleset(rules.join('\n')), 'DOCKER-USER', packets[packetName]))).to.equal(expected);
     });
   }
+  // A chain the second reading disputes decides nothing, whether it is the start or jumped to.
+  const disputed: Array<[string, PacketName, string]> = [
+    ['DOCKER-USER', 'udp/53', 'undecidable: the rules of DOCKER-USER are in doubt: COUNT'],
+    ['WEB', 'tcp/80', 'undecidable (reached via rule 1: -A DOCKER-USER -p tcp -j WEB): the rules of WEB are in doubt: COUNT'],
+    ['WEB', 'udp/53', 'dropped by rule 2: -A DOCKER-USER -j DROP'],
+  ];
+  for (const [chain, packetName, expected] of disputed) {
+    it(`${chain} disputed, ${packetName}: ${expected}`, () => {
+      const ruleset = parseRuleset(['-N DOCKER-USER', '-N WEB', '-A DOCKER-USER -p tcp -j WEB', '-A DOCKER-USER -j DROP', '-A WEB -j ACCEPT'].join('\n'));
+      ruleset.chains.get(chain)!.disputed = 'COUNT';
+      expect(describeVerdict(evaluate(ruleset, 'DOCKER-USER', packets[packetName]))).to.equal(expected);
+    });
+  }
 });
