@@ -4,7 +4,7 @@
 // No packet is ever sent.
 import { fail, inLang, pass, t, type CheckSpec, type Grader, type Lang, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
-import type { FirewallState } from '../src/engine/firewall-view.js';
+import type { FirewallState } from '../src/net/firewall-state.js';
 import { describeVerdict, evaluate, type Packet, type Verdict } from '../src/net/firewall.js';
 import { isUnconditional, type Rule, type Ruleset } from '../src/net/iptables.js';
 import { packetClasses, type Destination, type Scope } from '../src/net/packet-classes.js';

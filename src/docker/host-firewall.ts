@@ -8,7 +8,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { TimeoutError, errorMessage } from '../errors.js';
-import type { Bridge, FirewallState, FirewallView } from '../engine/firewall-view.js';
+import type { Bridge, FirewallState } from '../net/firewall-state.js';
 import { chainsReachable, parseRuleset, type Ruleset } from '../net/iptables.js';
 import type { EngineTarget } from './client.js';
 import type { ExecResult } from './exec.js';
@@ -28,7 +28,8 @@ const NOT_FOUND = 127;
 // have programmed the other one, so the one holding DOCKER-USER is used.
 const SAVE_PROGRAMS = ['iptables-save', 'iptables-nft-save', 'iptables-legacy-save'];
 
-export class HostFirewall implements FirewallView {
+/** The engine's FirewallView for a real host (docker/ knows no engine/ types: the shapes match). */
+export class HostFirewall {
   private view?: Promise<HostFirewallView>;
 
   /** `via` says how the host is reached, for error messages: '' or e.g. ' through a helper container'. */

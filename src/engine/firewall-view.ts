@@ -1,27 +1,6 @@
-// The host's firewall as the docker-user-firewall grader sees it: the filter table as
-// parsed, where traffic from outside comes in, and the Docker bridges it may go to.
-// src/docker/host-firewall.ts fills it from the host; tests build it in memory.
-import type { Ruleset } from '../net/iptables.js';
-
-/** A Linux bridge Docker made for a network (docker0, br-…) and its IPv4 subnets. */
-export interface Bridge {
-  name: string;
-  subnets: string[];
-}
-
-export interface FirewallState {
-  /** the program whose output holds Docker's chains, e.g. iptables-save */
-  backend: string;
-  /**
-   * the whole filter table, so jumps from DOCKER-USER can be followed. A chain reachable
-   * from DOCKER-USER that a second, rule-by-rule reading disputes carries `disputed`.
-   */
-  ruleset: Ruleset;
-  /** the default route's device: traffic from outside enters the host here */
-  externalInterface: string;
-  /** every Docker bridge of the host, docker0 included: where containers are reached */
-  bridges: Bridge[];
-}
+// The host's firewall as the docker-user-firewall grader sees it; src/docker/host-firewall.ts
+// implements it for a real host, tests with a state built in memory.
+import type { FirewallState } from '../net/firewall-state.js';
 
 /** Read once per run, on first use; a failure is one line saying what could not be read. */
 export interface FirewallView {

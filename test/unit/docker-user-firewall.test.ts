@@ -3,7 +3,7 @@ import * as grader from '../../graders/docker-user-firewall.js';
 import { dockerUserFirewall, fateOf, misplacedRules, packetClassesOf } from '../../graders/docker-user-firewall.js';
 import { inLang, type Lang, type Outcome } from '../../src/engine/check.js';
 import type { GradingContext } from '../../src/engine/context.js';
-import type { Bridge, FirewallState } from '../../src/engine/firewall-view.js';
+import type { Bridge, FirewallState } from '../../src/net/firewall-state.js';
 import { evaluate } from '../../src/net/firewall.js';
 import { parseRuleset, type Ruleset } from '../../src/net/iptables.js';
 
