@@ -1,6 +1,7 @@
 // The class view of a run: one gradebook row per student, and what the class got wrong most.
 import { stringify } from 'csv-stringify/sync';
 import { maxScoreOf, type Exercise } from '../engine/runner.js';
+import { printableId, sharedEngineIds, type SharedEngineId } from './engine-ids.js';
 import type { Student } from './roster.js';
 import type { StudentResult } from './results.js';
 
@@ -70,6 +71,8 @@ export interface ClassSummary {
   distribution: { range: string; students: number }[];
   /** checks that graded students failed (or could not do because a prerequisite failed), most failed first */
   mostFailed: { exercise: string; check: string; title: string; failed: number }[];
+  /** engine IDs reported by several endpoints (cloned VMs): each was graded on its own, but check they are the students' own machines */
+  sharedEngineIds?: SharedEngineId[];
 }
 
 export function summarize(exercises: ExerciseColumn[], roster: Student[], results: Map<string, StudentResult>): ClassSummary {
@@ -93,6 +96,7 @@ export function summarize(exercises: ExerciseColumn[], roster: Student[], result
     }
   }
   const errors = roster.filter((s) => results.get(s.id)?.status === 'error').length;
+  const shared = sharedEngineIds(roster, results);
   return {
     students: roster.length,
     graded: reports.length,
@@ -105,6 +109,7 @@ export function summarize(exercises: ExerciseColumn[], roster: Student[], result
     }),
     distribution: buckets,
     mostFailed: [...failures.values()].sort((a, b) => b.failed - a.failed || a.exercise.localeCompare(b.exercise)).slice(0, 10),
+    ...(shared.length > 0 && { sharedEngineIds: shared }),
   };
 }
 
@@ -126,6 +131,9 @@ export function renderSummary(summary: ClassSummary): string {
   if (summary.mostFailed.length > 0) {
     lines.push('checks most students missed:');
     for (const f of summary.mostFailed.slice(0, 5)) lines.push(`  ${String(f.failed).padStart(3)} × ${f.exercise}: ${f.title}`);
+  }
+  for (const shared of summary.sharedEngineIds ?? []) {
+    lines.push(`warning: ${shared.endpoints.length} endpoints report the same engine ID ${printableId(shared.engineId)} (cloned VMs?): ${shared.endpoints.join(', ')}; each was graded on its own (students ${shared.students.join(', ')})`);
   }
   return `${lines.join('\n')}\n`;
 }

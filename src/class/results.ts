@@ -15,6 +15,8 @@ export interface StudentResult {
   student: Pick<Student, 'id' | 'name' | 'where'>;
   status: StudentStatus;
   report?: GradingReport;
+  /** the ID the engine reports of itself; cloned VMs share one, so it is only compared, never used as a key */
+  engineId?: string;
   /** why there is no report */
   error?: string;
   /** the exercises asked for, with their maximum scores: known even when the engine was not */

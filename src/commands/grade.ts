@@ -113,7 +113,7 @@ export async function gradeCommand(args: GradeArgs): Promise<number> {
 interface SharedByStudents {
   localEngine: Docker;
   pool: ProbePool;
-  /** per engine ID: the probe image made ready once, however many students it hosts */
+  /** per endpoint: the probe image made ready once, however many students it hosts */
   images: Map<string, Promise<void>>;
   note(line: string): void;
 }
@@ -127,21 +127,23 @@ async function gradeStudent(
   const t0 = Date.now();
   let engine: Engine | undefined;
   let lease: Lease | undefined;
+  let engineId: string | undefined;
   const work = (async () => {
     const target = targetFor(student.endpoint, student.credentials);
     engine = await connect(target, args.apiTimeoutMs);
-    const engineId = (await withTimeout(engine.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ?? student.where;
+    // Only recorded, to warn about clones: everything is keyed by the endpoint as dialled.
+    engineId = (await withTimeout(engine.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID || undefined;
     const connected = engine;
-    let image = images.get(engineId);
+    let image = images.get(student.where);
     if (!image) {
       image = ensureProbeImage(connected.docker, connected.info.arch, localEngine).then((source) => {
         if (source !== 'present') note(`built the probe image on ${student.where} (${describeSource(source)})`);
       });
-      images.set(engineId, image);
-      image.catch(() => images.delete(engineId)); // the next student of that engine tries again
+      images.set(student.where, image);
+      image.catch(() => images.delete(student.where)); // the next student of that endpoint tries again
     }
     await image;
-    lease = await pool.lease(engineId, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
+    lease = await pool.lease(student.where, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
     return gradeEngine(engine, exercises, args, { shared: lease.probes });
   })();
   // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
@@ -154,9 +156,9 @@ async function gradeStudent(
   const base = resultStart(student, exercises, t0);
   try {
     const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
-    return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+    return { ...base, status: statusOf(report), report, ...(engineId && { engineId }), durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
   } catch (err) {
-    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], ...(engineId && { engineId }), durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
   } finally {
     engine?.close();
     await lease?.release();
