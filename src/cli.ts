@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     .scriptName('docknet')
     .usage('$0 <command> [options]\n\nGrades Docker networking lab exercises on a Docker engine.')
     .option('host', { alias: 'H', type: 'string', describe: 'Docker engine address (default: DOCKER_HOST, else unix:///var/run/docker.sock)' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'allow plain tcp:// (no TLS) to an engine on another machine' })
+    .option('ssh-accept-new', { type: 'boolean', default: false, describe: 'trust and record in ~/.ssh/known_hosts an SSH host key seen for the first time' })
     .option('lang', { choices: ['en', 'ko'] as const, default: defaultLang(), describe: 'language of titles (default from LANG)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
     .option('api-timeout', { type: 'number', default: 10, describe: 'seconds an Engine API call or probe command may take' })
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
             watch: argv.watch,
             exercises: argv.exercises,
             host: argv.host,
+            transport: { insecure: argv.insecure, sshAcceptNew: argv['ssh-accept-new'] },
             json: argv.json,
             junit: argv.junit,
             lang: argv.lang,
@@ -120,6 +123,7 @@ async function main(): Promise<void> {
             concurrency: argv.concurrency,
             studentTimeoutMs: argv['student-timeout'] * 1000,
             resume: argv.resume,
+            transport: { insecure: argv.insecure, sshAcceptNew: argv['ssh-accept-new'] },
           }),
         );
       },

@@ -1,5 +1,5 @@
 import { atomicWrite } from '../atomic-file.js';
-import { connect, resolveTarget } from '../docker/client.js';
+import { connect, resolveTarget, type TransportPolicy } from '../docker/client.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import { allPassed, forStudents } from '../engine/check.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
@@ -18,12 +18,14 @@ export interface CheckArgs extends GradingOptions {
   lang: Lang;
   /** grade again on every relevant change, until Ctrl-C */
   watch?: boolean;
+  /** --insecure, --ssh-accept-new */
+  transport?: TransportPolicy;
 }
 
 /** Grades the engine and writes the reports; returns the exit code (0 all passed, 1 otherwise). */
 export async function checkCommand(args: CheckArgs): Promise<number> {
   const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
-  const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
+  const engine = await connect(resolveTarget(args.host, process.env, args.transport), args.apiTimeoutMs);
   const built = await ensureProbeImage(engine.docker, engine.info.arch);
   if (built !== 'present') process.stderr.write(`docknet: built the probe image (${describeSource(built)})\n`);
   if (args.watch) {

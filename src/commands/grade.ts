@@ -8,7 +8,7 @@ import { ProbePool, type Lease } from '../class/probe-pool.js';
 import { Progress } from '../class/progress.js';
 import { needsRegrading, resultStart, statusOf, type StudentResult } from '../class/results.js';
 import { readRoster, type Student } from '../class/roster.js';
-import { connect, resolveTarget, targetFor, type Engine } from '../docker/client.js';
+import { connect, resolveTarget, targetFor, type Engine, type TransportPolicy } from '../docker/client.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import type { GradingContext } from '../engine/context.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
@@ -27,6 +27,8 @@ export interface GradeArgs extends GradingOptions {
   /** take only students whose result in `out` is missing or not fully graded */
   resume: boolean;
   lang: Lang;
+  /** --insecure, --ssh-accept-new */
+  transport?: TransportPolicy;
 }
 
 /**
@@ -128,8 +130,9 @@ async function gradeStudent(
   let engine: Engine | undefined;
   let lease: Lease | undefined;
   let engineId: string | undefined;
+  const policy: TransportPolicy = { ...args.transport, warn: note };
   const work = (async () => {
-    const target = targetFor(student.endpoint, student.credentials);
+    const target = targetFor(student.endpoint, student.credentials, policy);
     engine = await connect(target, args.apiTimeoutMs);
     // Only recorded, to warn about clones: everything is keyed by the endpoint as dialled.
     engineId = (await withTimeout(engine.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID || undefined;
@@ -143,7 +146,7 @@ async function gradeStudent(
       image.catch(() => images.delete(student.where)); // the next student of that endpoint tries again
     }
     await image;
-    lease = await pool.lease(student.where, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
+    lease = await pool.lease(student.where, () => connect(targetFor(student.endpoint, student.credentials, policy), args.apiTimeoutMs));
     return gradeEngine(engine, exercises, args, { shared: lease.probes });
   })();
   // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
