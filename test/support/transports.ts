@@ -98,6 +98,12 @@ export interface Sshd {
   port: number;
   /** the client's private key file */
   identity: string;
+  /** the host's public key, as `ssh-ed25519 AAAA…` */
+  hostKey: string;
+  /** the host key's fingerprint as ssh-keygen -l prints it */
+  fingerprint: string;
+  /** what sshd logged so far (LogLevel VERBOSE: every accepted login is there) */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -121,10 +127,13 @@ export async function startSshd(dir: string): Promise<Sshd> {
       'UsePAM no',
       'StrictModes no',
       'PidFile none',
+      'LogLevel VERBOSE',
       '',
     ].join('\n'),
   );
   const sshd: ResultPromise = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  sshd.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   await waitFor(
     'sshd listening',
     async () => {
@@ -133,9 +142,14 @@ export async function startSshd(dir: string): Promise<Sshd> {
     },
     10,
   );
+  const hostKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+  const { stdout } = await execa('ssh-keygen', ['-l', '-f', join(dir, 'host_key.pub')]);
   return {
     port,
     identity: join(dir, 'id_ed25519'),
+    hostKey,
+    fingerprint: stdout.split(' ')[1],
+    log: () => log,
     stop: async () => {
       sshd.kill('SIGTERM');
       await sshd;

@@ -96,17 +96,18 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
 
   it('grades a 20-student roster concurrently: the right numbers for 18, one error row each for a dead engine and a wrong certificate, nothing left behind', async () => {
     const kinds = ['unix', 'tls', 'ssh'] as const;
-    const rows = ['id,name,endpoint,tls,identity'];
+    const rows = ['id,name,endpoint,tls,identity,hostkey'];
     for (let i = 1; i <= 18; i++) {
       const kind = kinds[i % 3];
       const id = `s${String(i).padStart(2, '0')}`;
-      if (kind === 'unix') rows.push(`${id},Student ${i},unix:///var/run/docker.sock,,`);
-      if (kind === 'tls') rows.push(`${id},Student ${i},tcp://127.0.0.1:${tlsPort},certs/client,`);
-      if (kind === 'ssh') rows.push(`${id},Student ${i},ssh://root@127.0.0.1:${sshd!.port},,ssh/id_ed25519`);
+      if (kind === 'unix') rows.push(`${id},Student ${i},unix:///var/run/docker.sock,,,`);
+      if (kind === 'tls') rows.push(`${id},Student ${i},tcp://127.0.0.1:${tlsPort},certs/client,,`);
+      // the host key is pinned in the roster: an unknown one would not be trusted
+      if (kind === 'ssh') rows.push(`${id},Student ${i},ssh://root@127.0.0.1:${sshd!.port},,ssh/id_ed25519,${sshd!.fingerprint}`);
     }
     const deadPort = await freePort();
-    rows.push(`s19,Dead Engine,tcp://127.0.0.1:${deadPort},,`);
-    rows.push(`s20,Wrong Certificate,tcp://127.0.0.1:${tlsPort},certs/rogue,`);
+    rows.push(`s19,Dead Engine,tcp://127.0.0.1:${deadPort},,,`);
+    rows.push(`s20,Wrong Certificate,tcp://127.0.0.1:${tlsPort},certs/rogue,,`);
     const roster = join(dir, 'roster.csv');
     writeFileSync(roster, `${rows.join('\n')}\n`);
     const out = join(dir, 'class');
