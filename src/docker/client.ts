@@ -15,7 +15,15 @@ export interface EngineTarget {
   options: Docker.DockerOptions;
   /** for ssh://: carries every API request */
   sshAgent?: SshAgent;
+  /**
+   * the engine of this machine's own namespaces, at the standard socket: only then may
+   * its host be read directly. Another socket may belong to an engine in a namespace of
+   * its own (a test bed, a VM's forwarded socket), whose host is not this one.
+   */
+  sameHost: boolean;
 }
+
+const STANDARD_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -100,7 +108,7 @@ export function targetFor(address: string, credentials: Credentials & { sshAgent
   const label = endpointLabel(address, credentials.tlsDir !== undefined);
   switch (url.protocol) {
     case 'unix:':
-      return { label, options: { ...UNSET, socketPath: url.pathname } };
+      return { label, options: { ...UNSET, socketPath: url.pathname }, sameHost: STANDARD_SOCKETS.includes(url.pathname) };
     case 'tcp:': {
       const tls = credentials.tlsDir !== undefined;
       const port = Number(url.port || (tls ? 2376 : 2375));
@@ -124,7 +132,7 @@ export function targetFor(address: string, credentials: Credentials & { sshAgent
           throw new UsageError(`cannot read the TLS certificates in ${dir}: ${errorMessage(err)}`);
         }
       }
-      return { label, options };
+      return { label, options, sameHost: false };
     }
     default: {
       const port = Number(url.port || 22);
@@ -147,6 +155,7 @@ export function targetFor(address: string, credentials: Credentials & { sshAgent
         label,
         // plain HTTP to a placeholder host: every connection is a channel on one SSH connection
         options: { ...UNSET, protocol: 'http', host: 'docker' },
+        sameHost: false,
         sshAgent: new SshAgent(config, () => hostKeyCheck(hostKeys, knownHostsName(config.host!, port), label)),
       };
     }

@@ -26,6 +26,13 @@ describe('engine address', () => {
     expect(target.sshAgent, 'requests go over one SSH connection').to.not.equal(undefined);
   });
 
+  it('reads the host directly only through the standard socket: another may be an engine in its own namespaces', () => {
+    expect(targetFor('unix:///var/run/docker.sock').sameHost).to.equal(true);
+    expect(targetFor('unix:///run/docker.sock').sameHost).to.equal(true);
+    expect(targetFor('unix:///tmp/lab-a/docker.sock').sameHost).to.equal(false);
+    expect(targetFor('tcp://127.0.0.1:2375').sameHost).to.equal(false);
+  });
+
   it('names every option itself, so DOCKER_HOST cannot redirect a roster entry', () => {
     const target = targetFor('unix:///run/lab.sock', {});
     for (const key of ['host', 'port', 'protocol', 'ca', 'cert', 'key']) expect(target.options).to.have.property(key, undefined);
