@@ -35,19 +35,24 @@ export async function startNsEngine(dir: string, name: string, identity: ReturnT
   if (identity.engineId) writeFileSync(join(data, 'engine-id'), identity.engineId);
   const socket = join(dir, 'docker.sock');
   const cgroupParent = `docknet-test-${name}`;
-  // eth0 is a dummy with a default route from TEST-NET-1: the host looks like a VM with an uplink, and nothing leaves it.
+  // eth0 has a default route from TEST-NET-1 like a VM's uplink, but its veth peer stays in the
+  // namespace, unaddressed: nothing leaves it (this kernel has no dummy interfaces).
   const init = [
     `mount --bind ${etc} /etc/docker`,
     'ip link set lo up',
-    'ip link add eth0 type dummy',
+    'ip link add eth0 type veth peer name uplink',
     'ip addr add 192.0.2.2/24 dev eth0',
+    'ip link set uplink up',
     'ip link set eth0 up',
     'ip route add default via 192.0.2.1',
     `exec dockerd --data-root ${data} --exec-root ${exec} --pidfile ${join(dir, 'dockerd.pid')} -H unix://${socket} --cgroup-parent ${cgroupParent}`,
   ].join(' && ');
+  const log = join(dir, 'dockerd.log');
   const ns = execa('setpriv', ['--pdeathsig', 'KILL', 'unshare', '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'sh', '-c', init], {
     reject: false,
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdin: 'ignore',
+    stdout: { file: log },
+    stderr: { file: log },
   });
   running.add(ns);
   const docker = new Docker({ socketPath: socket });
@@ -84,7 +89,9 @@ export async function startNsEngine(dir: string, name: string, identity: ReturnT
   try {
     for (let i = 0; ; i++) {
       if (await docker.ping().then(() => true, () => false)) break;
-      if (i > 150) throw new Error(`the engine in ${dir} did not answer within 30 s`);
+      if (i > 150 || ns.exitCode !== null) {
+        throw new Error(`the engine in ${dir} did not answer within 30 s: ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
+      }
       await sleep(200);
     }
   } catch (err) {
