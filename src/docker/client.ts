@@ -23,9 +23,10 @@ export interface EngineTarget {
   sameHost: boolean;
 }
 
-const STANDARD_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
-
 const DEFAULT_SOCKET = '/var/run/docker.sock';
+const STANDARD_SOCKETS = [DEFAULT_SOCKET, '/run/docker.sock'];
+
+const knownHostsIn = (env: NodeJS.ProcessEnv) => join(env.HOME || homedir(), '.ssh', 'known_hosts');
 
 /** How to prove who we are to an engine; files are read when the target is made. */
 export interface Credentials {
@@ -65,7 +66,7 @@ export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv =
       ...(tls && { tlsDir: env.DOCKER_CERT_PATH || join(env.HOME ?? '', '.docker') }),
       ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }),
     },
-    { knownHosts: join(env.HOME || homedir(), '.ssh', 'known_hosts'), ...policy },
+    { knownHosts: knownHostsIn(env), ...policy },
   );
 }
 
@@ -147,7 +148,7 @@ export function targetFor(address: string, credentials: Credentials & { sshAgent
         }
       }
       const hostKeys = {
-        knownHosts: policy.knownHosts ?? join(process.env.HOME || homedir(), '.ssh', 'known_hosts'),
+        knownHosts: policy.knownHosts ?? knownHostsIn(process.env),
         ...(credentials.hostKey !== undefined && { expected: credentials.hostKey }),
         acceptNew: policy.sshAcceptNew ?? false,
       };
