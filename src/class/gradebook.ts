@@ -1,6 +1,7 @@
 // The class view of a run: its gradebook's columns, and what the class got wrong most.
 import type { ClassSummary, ExerciseColumn, StudentId, StudentResult } from '../engine/results.js';
 import { maxScoreOf, type Exercise } from '../engine/runner.js';
+import { sharedEngineIds } from './engine-ids.js';
 
 export function exerciseColumns(exercises: Pick<Exercise<unknown>, 'id' | 'checks'>[]): ExerciseColumn[] {
   return exercises.map((e) => ({ id: e.id, maxScore: maxScoreOf(e) }));
@@ -27,6 +28,7 @@ export function summarize(exercises: ExerciseColumn[], roster: StudentId[], resu
     }
   }
   const errors = roster.filter((s) => results.get(s.id)?.status === 'error').length;
+  const shared = sharedEngineIds(roster, results);
   return {
     students: roster.length,
     graded: reports.length,
@@ -39,5 +41,6 @@ export function summarize(exercises: ExerciseColumn[], roster: StudentId[], resu
     }),
     distribution: buckets,
     mostFailed: [...failures.values()].sort((a, b) => b.failed - a.failed || a.exercise.localeCompare(b.exercise)).slice(0, 10),
+    ...(shared.length > 0 && { sharedEngineIds: shared }),
   };
 }

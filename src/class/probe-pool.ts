@@ -21,7 +21,8 @@ export interface Lease {
 }
 
 /**
- * Probe sessions of a class run, one per engine. Students graded at the same time
+ * Probe sessions of a class run, one per endpoint as dialled: never per the ID an
+ * engine reports, which cloned lab VMs share. Students graded at the same time
  * on one engine (a shared lab server, or a test bed) use the same probes, one per
  * network or namespace, instead of each starting its own: container starts are
  * what an engine does slowest. Each student's checks still run on their own.
@@ -39,13 +40,13 @@ export class ProbePool {
   ) {}
 
   /** `open` makes the session's own connection, so it outlives the student who opened it. */
-  async lease(engineId: string, open: () => Promise<Engine>): Promise<Lease> {
+  async lease(endpoint: string, open: () => Promise<Engine>): Promise<Lease> {
     if (this.closed) throw new Error('the class run is over');
-    let entry = this.entries.get(engineId);
+    let entry = this.entries.get(endpoint);
     if (!entry) {
       const opened = open().then((engine) => ({ engine, probes: new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: this.timeoutMs }) }));
       entry = { opened, users: 0 };
-      this.entries.set(engineId, entry);
+      this.entries.set(endpoint, entry);
     }
     const current = entry;
     clearTimeout(current.idle);
@@ -56,8 +57,8 @@ export class ProbePool {
       (released ??= (async () => {
         if (--current.users > 0) return;
         current.idle = setTimeout(() => {
-          if (this.entries.get(engineId) === current) this.entries.delete(engineId);
-          const closing = this.closeEntry(engineId, current).finally(() => this.closing.delete(closing));
+          if (this.entries.get(endpoint) === current) this.entries.delete(endpoint);
+          const closing = this.closeEntry(endpoint, current).finally(() => this.closing.delete(closing));
           this.closing.add(closing);
         }, this.idleBeforeCloseMs);
       })());
@@ -65,7 +66,7 @@ export class ProbePool {
       return { probes: (await current.opened).probes, release };
     } catch (err) {
       // a session that could not open is not kept for the next student to fail on
-      if (this.entries.get(engineId) === current) this.entries.delete(engineId);
+      if (this.entries.get(endpoint) === current) this.entries.delete(endpoint);
       await release();
       throw err;
     }
@@ -77,20 +78,20 @@ export class ProbePool {
     const entries = [...this.entries];
     this.entries.clear();
     for (const [, entry] of entries) clearTimeout(entry.idle);
-    await Promise.all([...entries.map(([engineId, entry]) => this.closeEntry(engineId, entry)), ...this.closing]);
+    await Promise.all([...entries.map(([endpoint, entry]) => this.closeEntry(endpoint, entry)), ...this.closing]);
   }
 
   /**
    * Never rejects: it runs from a timer, where a rejection would end the whole class
    * run (exit 1, no gradebook), and from `closeAll`, whose caller still writes the gradebook.
    */
-  private async closeEntry(engineId: string, entry: Entry): Promise<void> {
+  private async closeEntry(endpoint: string, entry: Entry): Promise<void> {
     const opened = await entry.opened.catch(() => undefined);
     if (!opened) return;
     try {
       await opened.probes.close();
     } catch (err) {
-      this.note(`could not remove the probes on ${engineId} (the next run there removes them): ${errorMessage(err).split('\n')[0]}`);
+      this.note(`could not remove the probes on ${endpoint} (the next run there removes them): ${errorMessage(err).split('\n')[0]}`);
     } finally {
       opened.engine.close();
     }

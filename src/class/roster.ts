@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
-import { targetFor, type Credentials } from '../docker/client.js';
+import { endpointLabel, type Credentials } from '../docker/client.js';
+import { normalizeFingerprint } from '../docker/known-hosts.js';
 import { UsageError, errorMessage } from '../errors.js';
 
 export interface Student {
@@ -19,7 +20,7 @@ export interface Student {
   slug: string;
 }
 
-const COLUMNS = ['id', 'name', 'endpoint', 'tls', 'identity'] as const;
+const COLUMNS = ['id', 'name', 'endpoint', 'tls', 'identity', 'hostkey'] as const;
 
 type RawEntry = Partial<Record<(typeof COLUMNS)[number], unknown>>;
 
@@ -86,14 +87,18 @@ function checkEntries(entries: RawEntry[], baseDir: string, path: string): Stude
     seen.set(slug, id);
     const tls = field('tls');
     const identity = field('identity');
+    const hostkey = field('hostkey');
+    const fingerprint = hostkey && normalizeFingerprint(hostkey);
+    if (hostkey && !fingerprint) throw new UsageError(`${where} (${id}): hostkey must be a fingerprint as ssh-keygen -l prints it, SHA256:…`);
     const credentials: Credentials = {
       ...(tls && { tlsDir: resolve(baseDir, tls) }),
       ...(identity && { identity: resolve(baseDir, identity) }),
+      ...(fingerprint && { hostKey: fingerprint }),
     };
     let label: string;
     try {
       if (URL.canParse(endpoint) && new URL(endpoint).password) throw new UsageError('a password in the endpoint is not supported (give an identity file)');
-      label = targetFor(endpoint, {}).label;
+      label = endpointLabel(endpoint, Boolean(tls));
     } catch (err) {
       // the endpoint itself is not repeated: it may hold a password
       const reason = errorMessage(err).startsWith('cannot understand') ? 'the endpoint is not an engine address (use unix:///path, tcp://host:port or ssh://user@host)' : errorMessage(err);
@@ -101,6 +106,7 @@ function checkEntries(entries: RawEntry[], baseDir: string, path: string): Stude
     }
     if (tls && !endpoint.startsWith('tcp://')) throw new UsageError(`${where} (${id}): tls is for tcp:// endpoints only`);
     if (identity && !endpoint.startsWith('ssh://')) throw new UsageError(`${where} (${id}): identity is for ssh:// endpoints only`);
-    return { id, name: field('name') ?? '', endpoint, where: tls ? label.replace(/^tcp:/, 'tcp+tls:') : label, credentials, slug };
+    if (hostkey && !endpoint.startsWith('ssh://')) throw new UsageError(`${where} (${id}): hostkey is for ssh:// endpoints only`);
+    return { id, name: field('name') ?? '', endpoint, where: label, credentials, slug };
   });
 }

@@ -3,7 +3,7 @@ import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
+import { defineCommand, gradingOptions, transportOf, withCheckTimeout, withExercises, withReports } from './options.js';
 import { selectGraders } from './select.js';
 import { watch } from './watch.js';
 
@@ -24,7 +24,12 @@ export const checkCommand = defineCommand({
       const options = gradingOptions(argv);
       const exercises = selectGraders(argv.exercises).map((g) => loadExercise(g, argv.lang));
       const session = await life.open(() =>
-        GradingSession.open(argv.host, { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, onImage: (line) => process.stderr.write(`docknet: ${line}\n`) }),
+        GradingSession.open(argv.host, {
+          apiTimeoutMs: options.apiTimeoutMs,
+          probeImage: true,
+          transport: transportOf(argv),
+          onImage: (line) => process.stderr.write(`docknet: ${line}\n`),
+        }),
       );
       if (argv.watch) return watch(session, exercises, options, life);
 

@@ -3,7 +3,7 @@ import picocolors from 'picocolors';
 import { diagnose } from '../engine/diagnosis.js';
 import { GradingSession } from '../engine/session.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand } from './options.js';
+import { defineCommand, transportOf } from './options.js';
 
 export const doctorCommand = defineCommand({
   command: 'doctor',
@@ -13,7 +13,7 @@ export const doctorCommand = defineCommand({
     runCommand(async (life) => {
       const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
       const apiTimeoutMs = argv.apiTimeout * 1000;
-      const session = await life.open(() => GradingSession.open(argv.host, { apiTimeoutMs }));
+      const session = await life.open(() => GradingSession.open(argv.host, { apiTimeoutMs, transport: transportOf(argv) }));
       const found = await life.race(() => session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)));
       const firewall = found.firewall.read
         ? `  firewall read with ${found.firewall.backend}; traffic from outside enters on ${found.firewall.externalInterface}`

@@ -9,7 +9,7 @@ import { Progress } from '../class/progress.js';
 import { needsRegrading, resultStart, statusOf } from '../class/results.js';
 import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import { readRoster, type Student } from '../class/roster.js';
-import { resolveTarget, targetFor, connect } from '../docker/client.js';
+import { connect, resolveTarget, targetFor, type TransportPolicy } from '../docker/client.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import type { GradingContext } from '../engine/context.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
@@ -29,6 +29,8 @@ export interface RosterArgs extends GradingOptions {
   /** take only students whose result in `out` is missing or not fully graded */
   resume: boolean;
   lang: Lang;
+  /** --insecure, --ssh-accept-new */
+  transport?: TransportPolicy;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
 interface SharedByStudents {
   localEngine: Docker;
   pool: ProbePool;
-  /** per engine ID: the probe image made ready once, however many students it hosts */
+  /** per endpoint as dialled: the probe image made ready once, however many students it hosts */
   images: Map<string, Promise<void>>;
   note(line: string): void;
 }
@@ -120,20 +122,23 @@ async function gradeStudent(
   const t0 = Date.now();
   let session: GradingSession | undefined;
   let lease: Lease | undefined;
+  let engineId: string | undefined;
+  const policy: TransportPolicy = { ...args.transport, warn: note };
   const work = (async () => {
-    session = await GradingSession.open(targetFor(student.endpoint, student.credentials), { apiTimeoutMs: args.apiTimeoutMs });
+    session = await GradingSession.open(targetFor(student.endpoint, student.credentials, policy), { apiTimeoutMs: args.apiTimeoutMs });
     const connected = session.engine;
-    const engineId = (await withTimeout(connected.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ?? student.where;
-    let image = images.get(engineId);
+    // Only recorded, to warn about clones (they share one ID): everything is keyed by the endpoint as dialled.
+    engineId = (await withTimeout(connected.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID || undefined;
+    let image = images.get(student.where);
     if (!image) {
       image = ensureProbeImage(connected.docker, connected.info.arch, localEngine).then((source) => {
         if (source !== 'present') note(`built the probe image on ${student.where} (${describeSource(source)})`);
       });
-      images.set(engineId, image);
-      image.catch(() => images.delete(engineId)); // the next student of that engine tries again
+      images.set(student.where, image);
+      image.catch(() => images.delete(student.where)); // the next student of that endpoint tries again
     }
     await image;
-    lease = await pool.lease(engineId, () => connect(targetFor(student.endpoint, student.credentials), args.apiTimeoutMs));
+    lease = await pool.lease(student.where, () => connect(targetFor(student.endpoint, student.credentials, policy), args.apiTimeoutMs));
     return session.grade(exercises, args, lease.probes);
   })();
   // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
@@ -146,9 +151,9 @@ async function gradeStudent(
   const base = resultStart(student, exercises, t0);
   try {
     const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
-    return { ...base, status: statusOf(report), report, durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+    return { ...base, status: statusOf(report), report, ...(engineId && { engineId }), durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
   } catch (err) {
-    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], ...(engineId && { engineId }), durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
   } finally {
     await session?.close();
     await lease?.release();

@@ -3,7 +3,7 @@ import { gradeRoster } from './grade-roster.js';
 import { gradeOneSubmission } from './grade-submission.js';
 import { gradeSubmissions } from './grade-submissions.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
+import { defineCommand, gradingOptions, transportOf, withCheckTimeout, withExercises, withReports } from './options.js';
 
 function parseShard(text: string): [number, number] | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -53,7 +53,7 @@ export const gradeCommand = defineCommand({
         return gradeSubmissions({ ...common, dir: argv.submissions, out: argv.out, shard: argv.shard === undefined ? undefined : parseShard(argv.shard) }, life);
       }
       return gradeRoster(
-        { ...common, roster: argv.roster!, out: argv.out, concurrency: argv.concurrency, studentTimeoutMs: argv.studentTimeout * 1000, resume: argv.resume },
+        { ...common, roster: argv.roster!, out: argv.out, concurrency: argv.concurrency, studentTimeoutMs: argv.studentTimeout * 1000, resume: argv.resume, transport: transportOf(argv) },
         life,
       );
     }),

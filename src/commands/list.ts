@@ -7,20 +7,22 @@ import { maxScoreOf } from '../engine/runner.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
 import { Interrupted, runCommand, type Lifecycle } from './lifecycle.js';
-import { defineCommand, gradingOptions } from './options.js';
+import type { TransportPolicy } from '../docker/client.js';
+import { defineCommand, gradingOptions, transportOf } from './options.js';
 
 interface ListArgs extends GradingOptions {
   lang: Lang;
   host?: string;
   /** list only, without grading */
   offline: boolean;
+  transport: TransportPolicy;
 }
 
 export const listCommand = defineCommand({
   command: 'list',
   describe: 'the exercises, with your current score on each when an engine answers',
   builder: (y) => y.option('offline', { type: 'boolean', default: false, describe: 'only list them, without grading' }),
-  run: (argv) => runCommand((life) => list({ ...gradingOptions({ ...argv, 'check-timeout': 30 }), host: argv.host, lang: argv.lang, offline: argv.offline }, life)),
+  run: (argv) => runCommand((life) => list({ ...gradingOptions({ ...argv, 'check-timeout': 30 }), host: argv.host, lang: argv.lang, offline: argv.offline, transport: transportOf(argv) }, life)),
 });
 
 /** The exercises with their points, and the current score of each when an engine answers. */
@@ -31,7 +33,7 @@ async function list(args: ListArgs, life: Lifecycle): Promise<number> {
   let why = '';
   if (!args.offline) {
     try {
-      const session = await life.open(() => GradingSession.open(args.host, { apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000), probeImage: true }));
+      const session = await life.open(() => GradingSession.open(args.host, { apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000), probeImage: true, transport: args.transport }));
       const report = await life.race(() => session.grade(exercises, args));
       scores = new Map(report.exercises.map((e) => [e.id, e]));
     } catch (err) {

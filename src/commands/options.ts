@@ -1,10 +1,13 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { TransportPolicy } from '../docker/client.js';
 import type { Lang } from '../engine/check.js';
 import type { GradingOptions } from '../engine/session.js';
 
 /** Options every command takes. */
 export interface Globals {
   host?: string;
+  insecure: boolean;
+  'ssh-accept-new': boolean;
   lang: Lang;
   debug: boolean;
   'api-timeout': number;
@@ -18,6 +21,8 @@ function defaultLang(env: NodeJS.ProcessEnv = process.env): Lang {
 export function withGlobals(y: Argv): Argv<Globals> {
   return y
     .option('host', { alias: 'H', type: 'string', describe: 'Docker engine address (default: DOCKER_HOST, else unix:///var/run/docker.sock)' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'allow plain tcp:// (no TLS) to an engine on another machine' })
+    .option('ssh-accept-new', { type: 'boolean', default: false, describe: 'trust and record in ~/.ssh/known_hosts an SSH host key seen for the first time' })
     .option('lang', { choices: ['en', 'ko'] as const, default: defaultLang(), describe: 'language of titles (default from LANG)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
     .option('api-timeout', { type: 'number', default: 10, describe: 'seconds an Engine API call or probe command may take' });
@@ -52,6 +57,11 @@ export function withReports<T>(y: Argv<T>, note = '') {
   return y
     .option('json', { type: 'string', describe: `${note}write the JSON report to this file` })
     .option('junit', { type: 'string', default: 'reports/docknet-junit.xml', describe: `${note}write the JUnit XML report to this file` });
+}
+
+/** How the engine may be reached: --insecure, --ssh-accept-new. */
+export function transportOf(argv: Pick<Globals, 'insecure' | 'ssh-accept-new'>): TransportPolicy {
+  return { insecure: argv.insecure, sshAcceptNew: argv['ssh-accept-new'] };
 }
 
 export function gradingOptions(argv: Pick<Globals, 'api-timeout' | 'lang'> & { 'check-timeout': number }): GradingOptions {

@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
-import { connect, resolveTarget } from '../docker/client.js';
+import { connect, resolveTarget, type TransportPolicy } from '../docker/client.js';
 import { buildFromBusybox, buildFromRegistry, findStaticBusybox, loadImageFile, PROBE_IMAGE, saveImageFile } from '../docker/probe-image.js';
 import { accessSync, constants } from 'node:fs';
 import { UsageError, errorMessage } from '../errors.js';
-import { defineCommand } from './options.js';
+import { defineCommand, transportOf } from './options.js';
 
 export const probeCommand = defineCommand({
   command: 'probe <action> [file]',
@@ -18,7 +18,7 @@ export const probeCommand = defineCommand({
         if (argv.action !== 'build' && !argv.file) throw new UsageError(`probe ${argv.action} needs a FILE`);
         return true;
       }),
-  run: (argv) => probe({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, apiTimeoutMs: argv.apiTimeout * 1000 }),
+  run: (argv) => probe({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, transport: transportOf(argv), apiTimeoutMs: argv.apiTimeout * 1000 }),
 });
 
 interface ProbeArgs {
@@ -27,12 +27,13 @@ interface ProbeArgs {
   from?: 'busybox' | 'registry';
   busybox?: string;
   host?: string;
+  transport: TransportPolicy;
   apiTimeoutMs: number;
 }
 
 /** Makes the probe image available: offline from busybox, online from a registry, or from a tarball. */
 async function probe(args: ProbeArgs): Promise<number> {
-  const engine = await connect(resolveTarget(args.host), args.apiTimeoutMs);
+  const engine = await connect(resolveTarget(args.host, process.env, args.transport), args.apiTimeoutMs);
   try {
     return await make(engine.docker, engine.info.arch, args);
   } finally {

@@ -31,7 +31,7 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   const graders = selectGraders(args.exercises);
   if (process.getuid?.() !== 0) throw new UsageError('selftest builds fixtures with docker and iptables commands on this machine: run as root');
   const target = resolveTarget(undefined);
-  if (target.options.socketPath === undefined) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
+  if (!target.sameHost) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
   const docker = new Docker(target.options);
   const [session] = await Promise.all([life.open(() => GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true })), ensureFixtureImage(docker)]);
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);

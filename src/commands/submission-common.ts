@@ -19,7 +19,7 @@ export interface SubmissionCommonArgs extends GradingOptions {
 /** Submissions run commands on this machine: its engine, as root (they change the firewall). */
 export async function openLocalSession(host: string | undefined, apiTimeoutMs: number, life: Lifecycle): Promise<GradingSession> {
   const target = resolveTarget(host);
-  if (target.options.socketPath === undefined) throw new UsageError(`submissions run on this machine, so they are graded on its own engine, not ${target.label}`);
+  if (!target.sameHost) throw new UsageError(`submissions run on this machine, so they are graded on its own engine, not ${target.label}`);
   if (process.getuid?.() !== 0) throw new UsageError('grading a submission runs its docker and iptables commands and puts the host back afterwards: run as root');
   return life.open(() => GradingSession.open(target, { apiTimeoutMs, probeImage: true }));
 }

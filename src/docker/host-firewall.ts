@@ -57,7 +57,7 @@ export function openHostFirewall(
   probes: ProbeSession,
   options: { timeoutMs: number; forceHelper?: boolean },
 ): HostFirewall {
-  const local = target.options.socketPath !== undefined;
+  const local = target.sameHost;
   const root = process.getuid?.() === 0;
   if (local && root && !options.forceHelper) return new HostFirewall(localRunner(options.timeoutMs));
   const via = local

@@ -6,7 +6,8 @@
 // `docker system dial-stdio` as the docker CLI does (about 100 ms more per request).
 import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import { HostKeyError, type HostKeyCheck } from './known-hosts.js';
 
 const ENGINE_SOCKET = '/var/run/docker.sock';
 
@@ -14,8 +15,10 @@ export class SshAgent extends Agent {
   private client?: Promise<Client>;
   private forwardRefused = false;
 
+  /** `hostKey` is made for each connection: known_hosts may have gained the key meanwhile. */
   constructor(
     private readonly config: ConnectConfig,
+    private readonly hostKey: () => HostKeyCheck,
     options: AgentOptions = {},
   ) {
     super(options);
@@ -23,6 +26,17 @@ export class SshAgent extends Agent {
 
   private connection(): Promise<Client> {
     this.client ??= new Promise<Client>((resolve, reject) => {
+      let check: HostKeyCheck;
+      try {
+        check = this.hostKey();
+      } catch (err) {
+        this.client = undefined;
+        return reject(err);
+      }
+      // ssh2 ends the handshake when the verifier says no, before authentication or any request
+      let refused: string | undefined;
+      const hostVerifier = (key: Buffer) => !(refused = check.verify(key));
+      const config: ConnectConfig = { ...this.config, hostVerifier, ...(check.algorithms && { algorithms: { serverHostKey: check.algorithms as ServerHostKeyAlgorithm[] } }) };
       const client = new Client();
       client
         .once('ready', () => {
@@ -31,12 +45,12 @@ export class SshAgent extends Agent {
         })
         .once('error', (err) => {
           this.client = undefined;
-          reject(err);
+          reject(refused ? new HostKeyError(refused) : err);
         })
         .once('close', () => {
           this.client = undefined;
         })
-        .connect(this.config);
+        .connect(config);
     });
     return this.client;
   }

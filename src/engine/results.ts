@@ -98,6 +98,8 @@ export interface StudentResult {
   student: StudentId;
   status: StudentStatus;
   report?: GradingReport;
+  /** the ID the engine reports of itself; cloned VMs share one, so it is only compared, never used as a key */
+  engineId?: string;
   /** why there is no report */
   error?: string;
   /** the exercises asked for, with their maximum scores: known even when the engine was not */
@@ -117,6 +119,15 @@ export interface ExerciseColumn {
   maxScore: number;
 }
 
+/** An engine ID that several endpoints reported (cloned VMs): each was graded on its own. */
+export interface SharedEngineId {
+  engineId: string;
+  /** the distinct endpoints (safe to print) that reported it, in roster order */
+  endpoints: string[];
+  /** the students graded on those endpoints, in roster order */
+  students: string[];
+}
+
 export interface ClassSummary {
   students: number;
   graded: number;
@@ -130,6 +141,8 @@ export interface ClassSummary {
   distribution: { range: string; students: number }[];
   /** checks that graded students failed (or could not do because a prerequisite failed), most failed first */
   mostFailed: { exercise: string; check: string; title: string; failed: number }[];
+  /** engine IDs reported by several endpoints (cloned VMs): each was graded on its own, but check they are the students' own machines */
+  sharedEngineIds?: SharedEngineId[];
 }
 
 /** A class or batch run: every roster student in order, the results of those graded so far, and their summary. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect, resolveTarget, type Engine, type EngineTarget } from '../docker/client.js';
+import { connect, resolveTarget, type Engine, type EngineTarget, type TransportPolicy } from '../docker/client.js';
 import { openHostFirewall } from '../docker/host-firewall.js';
 import { DockerHost } from '../docker/docker-host.js';
 import { reapLeftovers } from '../docker/labels.js';
@@ -27,6 +27,8 @@ export interface OpenOptions {
   probeImage?: boolean;
   /** told when the probe image had to be built or copied, for one line on stderr */
   onImage?: (line: string) => void;
+  /** how an address given as text may be reached (--insecure, --ssh-accept-new) */
+  transport?: TransportPolicy;
 }
 
 /**
@@ -42,7 +44,7 @@ export class GradingSession {
   private constructor(readonly engine: Engine) {}
 
   static async open(target: EngineTarget | string | undefined, options: OpenOptions): Promise<GradingSession> {
-    const resolved = typeof target === 'object' ? target : resolveTarget(target);
+    const resolved = typeof target === 'object' ? target : resolveTarget(target, process.env, options.transport);
     const session = new GradingSession(await connect(resolved, options.apiTimeoutMs));
     if (options.probeImage) {
       try {

@@ -21,5 +21,14 @@ export function renderSummary(summary: ClassSummary): string {
     lines.push('checks most students missed:');
     for (const f of summary.mostFailed.slice(0, 5)) lines.push(`  ${String(f.failed).padStart(3)} × ${f.exercise}: ${visible(f.title)}`);
   }
+  for (const shared of summary.sharedEngineIds ?? []) {
+    // the ID is the engine's own text: one line, whatever it holds
+    const id = visible(shared.engineId).replace(/\r?\n/g, '\\n');
+    lines.push(
+      visible(
+        `warning: ${shared.endpoints.length} endpoints report the same engine ID ${id} (cloned VMs?): ${shared.endpoints.join(', ')}; each was graded on its own (students ${shared.students.join(', ')})`,
+      ),
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // Real remote transports on loopback, for class grading: the local dockerd also
 // listening on tcp://127.0.0.1 with TLS, and an sshd on 127.0.0.1 whose sessions
 // reach the engine with `docker system dial-stdio`, as a lab VM's would.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,9 +58,28 @@ export async function makeCertificates(dir: string): Promise<{ server: string; c
 
 const DOCKERD_LOG = '/var/log/docknet-dockerd.log';
 
+/** The namespaces a process lives in: engines in namespaces of their own (other tests' lab VMs) are not this machine's. */
+async function namespacesOf(pid: number | 'self'): Promise<string | undefined> {
+  try {
+    return (await Promise.all(['pid', 'mnt', 'net'].map((ns) => readlink(`/proc/${pid}/ns/${ns}`)))).join(' ');
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** Processes `pgrep` finds by `pattern`, in this process's own namespaces. */
+async function ownProcesses(pattern: string[]): Promise<number[]> {
+  const { stdout } = await execa('pgrep', pattern, { reject: false });
+  const own = await namespacesOf('self');
+  const pids = stdout.split(/\s+/).filter(Boolean).map(Number);
+  const same = await Promise.all(pids.map(async (pid) => (await namespacesOf(pid)) === own));
+  return pids.filter((_, i) => same[i]);
+}
+
 async function dockerdPid(): Promise<number | undefined> {
-  const { stdout, exitCode } = await execa('pidof', ['dockerd'], { reject: false });
-  return exitCode === 0 ? Number(stdout.trim().split(/\s+/)[0]) : undefined;
+  const pids = await ownProcesses(['-x', 'dockerd']);
+  if (pids.length > 1) throw new Error(`several dockerd run on this machine (${pids.join(', ')}); these tests restart only a lone one`);
+  return pids[0];
 }
 
 async function waitFor(what: string, ready: () => Promise<boolean>, seconds: number): Promise<void> {
@@ -89,7 +108,7 @@ export async function restartDockerd(args: string[]): Promise<void> {
   process.kill(pid, 'SIGTERM');
   await waitFor('dockerd stopping', async () => (await dockerdPid()) === undefined, 30);
   // the containerd a dockerd started for itself goes with it; a new dockerd would collide with it
-  await waitFor('its containerd stopping', async () => (await execa('pgrep', ['-f', 'containerd --config /var/run/docker/containerd'], { reject: false })).exitCode !== 0, 10);
+  await waitFor('its containerd stopping', async () => (await ownProcesses(['-f', 'containerd --config /var/run/docker/containerd'])).length === 0, 10);
   await execa('sh', ['-c', `setsid dockerd ${args.map((a) => `'${a}'`).join(' ')} </dev/null >>${DOCKERD_LOG} 2>&1 3>&- &`]);
   await waitFor('dockerd answering', () => docker.ping().then(() => true, () => false), 60);
 }
@@ -98,6 +117,12 @@ export interface Sshd {
   port: number;
   /** the client's private key file */
   identity: string;
+  /** the host's public key, as `ssh-ed25519 AAAA…` */
+  hostKey: string;
+  /** the host key's fingerprint as ssh-keygen -l prints it */
+  fingerprint: string;
+  /** what sshd logged so far (LogLevel VERBOSE: every accepted login is there) */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -121,10 +146,13 @@ export async function startSshd(dir: string): Promise<Sshd> {
       'UsePAM no',
       'StrictModes no',
       'PidFile none',
+      'LogLevel VERBOSE',
       '',
     ].join('\n'),
   );
   const sshd: ResultPromise = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  sshd.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   await waitFor(
     'sshd listening',
     async () => {
@@ -133,9 +161,14 @@ export async function startSshd(dir: string): Promise<Sshd> {
     },
     10,
   );
+  const hostKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+  const { stdout } = await execa('ssh-keygen', ['-l', '-f', join(dir, 'host_key.pub')]);
   return {
     port,
     identity: join(dir, 'id_ed25519'),
+    hostKey,
+    fingerprint: stdout.split(' ')[1],
+    log: () => log,
     stop: async () => {
       sshd.kill('SIGTERM');
       await sshd;

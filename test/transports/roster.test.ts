@@ -96,26 +96,30 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
 
   it('grades a 20-student roster concurrently: the right numbers for 18, one error row each for a dead engine and a wrong certificate, nothing left behind', async () => {
     const kinds = ['unix', 'tls', 'ssh'] as const;
-    const rows = ['id,name,endpoint,tls,identity'];
+    const rows = ['id,name,endpoint,tls,identity,hostkey'];
     for (let i = 1; i <= 18; i++) {
       const kind = kinds[i % 3];
       const id = `s${String(i).padStart(2, '0')}`;
-      if (kind === 'unix') rows.push(`${id},Student ${i},unix:///var/run/docker.sock,,`);
-      if (kind === 'tls') rows.push(`${id},Student ${i},tcp://127.0.0.1:${tlsPort},certs/client,`);
-      if (kind === 'ssh') rows.push(`${id},Student ${i},ssh://root@127.0.0.1:${sshd!.port},,ssh/id_ed25519`);
+      if (kind === 'unix') rows.push(`${id},Student ${i},unix:///var/run/docker.sock,,,`);
+      if (kind === 'tls') rows.push(`${id},Student ${i},tcp://127.0.0.1:${tlsPort},certs/client,,`);
+      // the host key is pinned in the roster: an unknown one would not be trusted
+      if (kind === 'ssh') rows.push(`${id},Student ${i},ssh://root@127.0.0.1:${sshd!.port},,ssh/id_ed25519,${sshd!.fingerprint}`);
     }
     const deadPort = await freePort();
-    rows.push(`s19,Dead Engine,tcp://127.0.0.1:${deadPort},,`);
-    rows.push(`s20,Wrong Certificate,tcp://127.0.0.1:${tlsPort},certs/rogue,`);
+    rows.push(`s19,Dead Engine,tcp://127.0.0.1:${deadPort},,,`);
+    rows.push(`s20,Wrong Certificate,tcp://127.0.0.1:${tlsPort},certs/rogue,,`);
     const roster = join(dir, 'roster.csv');
     writeFileSync(roster, `${rows.join('\n')}\n`);
     const out = join(dir, 'class');
 
-    // An engine without the probe image gets it through the Engine API, once, whichever student comes first.
+    // An engine without the probe image gets it through the Engine API, once per endpoint at most, whichever
+    // student comes first: each endpoint counts as its own engine, though here all three reach this one.
     await docker.getImage(PROBE_IMAGE).remove();
     const run = await docknet(['grade', '--roster', roster, '--out', out, '--concurrency', '8']);
     expect(run.exitCode, run.all).to.equal(1); // two students could not be graded
-    expect(run.all.match(/built the probe image on \S+ \(from this machine's static busybox\)/g), run.all).to.have.length(1);
+    const built = [...run.all.matchAll(/built the probe image on (\S+) \(from this machine's static busybox\)/g)].map((m) => m[1]);
+    expect(built, run.all).to.have.length.within(1, 3);
+    expect(new Set(built).size, 'endpoints given the image twice').to.equal(built.length);
     expect(await hasImage(docker, PROBE_IMAGE)).to.equal(true);
 
     const gradebook: Record<string, string>[] = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true });
@@ -151,6 +155,9 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
       `tcp+tls://127.0.0.1:${tlsPort}`,
       `ssh://root@127.0.0.1:${sshd!.port}`,
     ]);
+
+    // three endpoints, one engine: graded independently, and the summary says they share its ID
+    expect(run.stdout).to.match(/warning: 3 endpoints report the same engine ID \S+ \(cloned VMs\?\)/);
 
     expect(await snapshotHost(), 'the host after grading').to.deep.equal(untouched);
     expect(await docker.listContainers({ all: true, filters: { label: [`${LABEL.owner}=${OWNER}`] } })).to.have.length(0);

@@ -7,7 +7,7 @@ import type { Engine } from '../../../src/docker/client.js';
 function fakeEngine(log: string[], name: string): Engine {
   return {
     docker: {} as Docker,
-    target: { label: name, options: {} },
+    target: { label: name, options: {}, sameHost: false },
     info: { version: 'test', apiVersion: '1.41' },
     close: () => log.push(`closed ${name}`),
   };

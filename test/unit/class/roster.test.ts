@@ -64,6 +64,14 @@ describe('roster', () => {
     expect(messageOf(bad('id,endpoint\ns1,not an address hunter2\n'))).to.match(/not an engine address/).and.not.include('hunter2');
   });
 
+  it('reads a hostkey fingerprint for ssh:// entries, and refuses anything else there', () => {
+    const fp = 'SHA256:' + 'A'.repeat(43);
+    const [s1] = readRoster(file('keys.csv', `id,endpoint,hostkey\ns1,ssh://u@lab,${fp}=\n`));
+    expect(s1.credentials).to.deep.equal({ hostKey: fp });
+    expect(() => readRoster(file('md5.csv', 'id,endpoint,hostkey\ns1,ssh://u@lab,MD5:aa:bb\n'))).to.throw(UsageError, /hostkey must be a fingerprint/);
+    expect(() => readRoster(file('tcp.csv', `id,endpoint,hostkey\ns1,tcp://127.0.0.1:2375,${fp}\n`))).to.throw(UsageError, /hostkey is for ssh:\/\/ endpoints only/);
+  });
+
   it('refuses a file it cannot read or parse, and an empty one', () => {
     expect(() => readRoster(join(dir, 'missing.csv'))).to.throw(UsageError, /cannot read the roster .*missing.csv/);
     expect(() => readRoster(file('ragged.csv', 'id,endpoint\ns1,unix:///a,extra\n'))).to.throw(UsageError, /cannot read the roster/);
