@@ -36,6 +36,10 @@ await build({
       'const __dirname = __pathDirname(__filename);',
     ].join('\n'),
   },
+  // bin/docknet.js turns source maps on under --debug, so a stack trace names TypeScript lines;
+  // the sources themselves stay out of the package: the line is what a bug report needs
+  sourcemap: true,
+  sourcesContent: false,
   plugins: [withoutBuildKitSessions],
   logLevel: 'warning',
 });

@@ -10,6 +10,7 @@ import { withGlobals } from './commands/options.js';
 import { probeCommand } from './commands/probe.js';
 import { selftestCommand } from './commands/selftest.js';
 import { UsageError, errorMessage } from './errors.js';
+import { packageVersion } from './paths.js';
 
 const EXIT_USAGE = 2;
 const debug = process.argv.includes('--debug');
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest or probe')
     .strict()
     .help()
+    // yargs looks for package.json beside the entry module, which the bundle is not
+    .version(packageVersion)
     .fail((message, err) => {
       if (err) throw err;
       throw new UsageError(`${message} (docknet --help shows the usage)`);

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
-import type { Builder } from 'junit-report-builder';
+import junitModule, { type Builder } from 'junit-report-builder';
 import type { CheckResult, GradingReport } from '../engine/check.js';
 
-// The package is CommonJS whose typings describe an ES default export; require gives the real builder.
-const junit: Builder = createRequire(import.meta.url)('junit-report-builder');
+// The package is CommonJS whose typings describe an ES default export: the default import is
+// its module.exports, the builder itself. A static import, so the bundle holds it.
+const junit = junitModule as unknown as Builder;
 
 /** The text inside <failure>/<error>: what was expected, what was found, and what to do. */
 function details(check: CheckResult): string {
