@@ -1,10 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { Lang } from '../engine/check.js';
 import type { GradingOptions } from '../engine/session.js';
+import { UsageError } from '../errors.js';
 
 /** Options every command takes. */
 export interface Globals {
   host?: string;
+  context?: string;
   lang: Lang;
   debug: boolean;
   'api-timeout': number;
@@ -18,9 +20,22 @@ function defaultLang(env: NodeJS.ProcessEnv = process.env): Lang {
 export function withGlobals(y: Argv): Argv<Globals> {
   return y
     .option('host', { alias: 'H', type: 'string', describe: 'Docker engine address (default: DOCKER_HOST, else unix:///var/run/docker.sock)' })
+    .option('context', { type: 'string', describe: 'docker context to grade (default: DOCKER_CONTEXT, else `docker context use`)' })
+    .middleware((argv) => useContextOption(argv))
     .option('lang', { choices: ['en', 'ko'] as const, default: defaultLang(), describe: 'language of titles (default from LANG)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
     .option('api-timeout', { type: 'number', default: 10, describe: 'seconds an Engine API call or probe command may take' });
+}
+
+/**
+ * `--context NAME` is DOCKER_CONTEXT that also outranks DOCKER_HOST, as in the docker CLI.
+ * It is set in the environment so a submitted solution's own docker commands reach the same engine.
+ */
+export function useContextOption(argv: { context?: string; host?: string }, env: NodeJS.ProcessEnv = process.env): void {
+  if (argv.context === undefined) return;
+  if (argv.host !== undefined) throw new UsageError('give either --host or --context, not both');
+  env.DOCKER_CONTEXT = argv.context;
+  delete env.DOCKER_HOST;
 }
 
 /** A command as its module defines it: its own options, and what it does with them (the exit code). */

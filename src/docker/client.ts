@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { ConnectConfig } from 'ssh2';
 import { SshAgent } from './ssh-agent.js';
+import { selectedContext } from './context.js';
 import { UsageError, TimeoutError, errorMessage, withTimeout } from '../errors.js';
 
 export interface EngineTarget {
@@ -27,8 +28,13 @@ export interface Credentials {
 // target names them all, so an address from a roster is never redirected by the environment.
 const UNSET: Docker.DockerOptions = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, username: undefined };
 
-/** Reads an engine address the way the docker CLI does: `--host`, else DOCKER_HOST, else the local socket. */
+/** Reads an engine address the way the docker CLI does: `--host`, else DOCKER_HOST, else the selected docker context, else the local socket. */
 export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv = process.env): EngineTarget {
+  const context = host === undefined ? selectedContext(env) : undefined;
+  if (context) {
+    const target = targetFor(context.host, { ...(context.tlsDir && { tlsDir: context.tlsDir }), ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }) });
+    return { ...target, label: `${target.label} (docker context ${context.name})` };
+  }
   const tls = env.DOCKER_TLS_VERIFY === '1' || env.DOCKER_TLS === '1';
   return targetFor(host ?? env.DOCKER_HOST ?? `unix://${DEFAULT_SOCKET}`, {
     ...(tls && { tlsDir: env.DOCKER_CERT_PATH ?? join(env.HOME ?? '', '.docker') }),
