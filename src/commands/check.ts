@@ -6,7 +6,7 @@ import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
+import { defineCommand, gradingOptions, say, withCheckTimeout, withExercises, withReports } from './options.js';
 import { selectGraders } from './select.js';
 import { watch } from './watch.js';
 
@@ -18,7 +18,7 @@ export const checkCommand = defineCommand({
     withReports(withCheckTimeout(withExercises(y))).option('watch', {
       type: 'boolean',
       default: false,
-      describe: 'grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C',
+      describe: say('grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C'),
     }),
   run: (argv) =>
     runCommand(async (life) => {
@@ -29,8 +29,8 @@ export const checkCommand = defineCommand({
 
       // No report is written for a run that did not finish: `race` gives up once the probes are gone.
       const report = forStudents(await life.race(session.grade(exercises, options)), argv.lang);
-      await Promise.all([argv.json && atomicWrite(argv.json, renderJson(report)), atomicWrite(argv.junit, renderJunit(report))]);
-      process.stdout.write(renderConsole(report, { lang: argv.lang }));
+      await Promise.all([argv.json && atomicWrite(argv.json, renderJson(report)), argv.junit !== false && atomicWrite(argv.junit, renderJunit(report))]);
+      process.stdout.write(renderConsole(report, { lang: argv.lang, color: argv.color }));
       return allPassed(report) ? 0 : 1;
     }),
 });

@@ -11,7 +11,7 @@ export const doctorCommand = defineCommand({
   builder: (y) => y,
   run: (argv) =>
     runCommand(async (life) => {
-      const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+      const pc = picocolors.createColors(argv.color);
       const apiTimeoutMs = argv.apiTimeout * 1000;
       // the probe image is only needed when the firewall is read through a helper
       const session = life.own(await GradingSession.open(argv.host, { apiTimeoutMs, probeImage: true }));

@@ -16,7 +16,8 @@ import { interruptible, openLocalSession, submissionStudent, type SubmissionComm
 export interface SubmissionArgs extends SubmissionCommonArgs {
   dir: string;
   json?: string;
-  junit: string;
+  /** false: --no-junit */
+  junit: string | false;
   minScore?: number;
 }
 
@@ -33,7 +34,7 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
 
   await Promise.all([
     args.json && atomicWrite(args.json, `${JSON.stringify(result, null, 2)}\n`),
-    atomicWrite(args.junit, result.report ? renderJunit(result.report) : renderJunitNotGraded(result.student.where, result.error ?? '', new Date(result.finishedAt))),
+    args.junit !== false && atomicWrite(args.junit, result.report ? renderJunit(result.report) : renderJunitNotGraded(result.student.where, result.error ?? '', new Date(result.finishedAt))),
     args.markdown && atomicWrite(args.markdown, renderSubmissionMarkdown(result, args.minScore)),
   ]);
   if (result.solution) {
