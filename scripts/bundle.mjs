@@ -1,7 +1,13 @@
 // Bundles the CLI into one file: Node resolving and reading some 800 module files
 // cost about 0.25 s at every start, and a student runs `docknet check` dozens of
 // times per lab. tsc still type-checks and compiles dist/ for the tests.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+
+// The class page inlines Chart.js's browser build; an installed docknet has no node_modules to read it from.
+const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
 // dockerode loads gRPC and protobuf at start for BuildKit sessions (`buildImage` with
 // version "2"), which docknet never asks for: a stand-in keeps them out of every start.
@@ -36,6 +42,11 @@ await build({
       'const __dirname = __pathDirname(__filename);',
     ].join('\n'),
   },
+  // bin/docknet.js turns source maps on under --debug, so a stack trace names TypeScript lines;
+  // the sources themselves stay out of the package: the line is what a bug report needs
+  sourcemap: true,
+  sourcesContent: false,
+  define: { BUNDLED_CHART_JS: JSON.stringify(chartJs) },
   plugins: [withoutBuildKitSessions],
   logLevel: 'warning',
 });

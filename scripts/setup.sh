@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian/Ubuntu machine ready to grade and to run the tests:
-# system packages, a running Docker engine, the npm dependencies (compiled by
-# `npm ci`'s prepare step) and the offline probe image. Safe to run again.
+# system packages, a running Docker engine, the npm dependencies (then an
+# explicit build: installing never compiles anything) and the offline probe image. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +39,6 @@ if ! as_root docker info >/dev/null 2>&1; then
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
+npm run --silent build
 as_root docker image inspect docknet-probe:1 >/dev/null 2>&1 || as_root node bin/docknet.js probe build
 echo "setup: ready ($(as_root docker version --format 'Docker {{.Server.Version}}, API {{.Server.APIVersion}}'))"

@@ -6,26 +6,35 @@ import { explainCommand } from './commands/explain.js';
 import { gradeCommand } from './commands/grade.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
-import { withGlobals } from './commands/options.js';
+import { helpLang, say, withGlobals } from './commands/options.js';
+import { yargsKo } from './commands/help-ko.js';
 import { probeCommand } from './commands/probe.js';
 import { selftestCommand } from './commands/selftest.js';
 import { UsageError, errorMessage } from './errors.js';
+import { packageVersion } from './paths.js';
 
+/** Exit codes: 0 and 1 are the grade; a usage error and a crash must stay apart for scripts and CI. */
 const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 3;
 const debug = process.argv.includes('--debug');
+const lang = helpLang();
 
-/** One clear line for people; the stack only when asked for with --debug. */
+/** The whole message for people (every line of it); the stack only when asked for with --debug. */
 function die(err: unknown): never {
   if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  const prefix = err instanceof UsageError ? '' : 'internal error: ';
-  process.stderr.write(`docknet: ${prefix}${errorMessage(err).split('\n')[0]}${debug || err instanceof UsageError ? '' : ' (run with --debug for details)'}\n`);
-  process.exit(EXIT_USAGE);
+  const usage = err instanceof UsageError;
+  const text = errorMessage(err).trimEnd();
+  process.stderr.write(`docknet: ${usage ? '' : 'internal error: '}${text}${debug || usage ? '' : '\n(run with --debug for details)'}\n`);
+  process.exit(usage ? EXIT_USAGE : EXIT_INTERNAL);
 }
 
 async function main(): Promise<void> {
   await withGlobals(yargs(hideBin(process.argv)))
     .scriptName('docknet')
-    .usage('$0 <command> [options]\n\nGrades Docker networking lab exercises on a Docker engine.')
+    // yargs would pick its words from LANG; they follow --lang like ours
+    .locale(lang)
+    .updateLocale(lang === 'ko' ? (yargsKo as Record<string, string>) : {})
+    .usage(`$0 <command> [options]\n\n${say('Grades Docker networking lab exercises on a Docker engine.')}`)
     .command(checkCommand)
     .command(gradeCommand)
     .command(mergeCommand)
@@ -34,12 +43,19 @@ async function main(): Promise<void> {
     .command(doctorCommand)
     .command(explainCommand)
     .command(probeCommand)
-    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest or probe')
+    .completion('completion', say('print a shell completion script (bash, zsh): docknet completion >> ~/.bashrc'))
+    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest, probe or completion')
+    .recommendCommands()
     .strict()
+    // DOCKNET_API_TIMEOUT=20 is --api-timeout 20; command line, then environment, then config file
+    .env('DOCKNET')
     .help()
+    // yargs looks for package.json beside the entry module, which the bundle is not
+    .version(packageVersion)
     .fail((message, err) => {
-      if (err) throw err;
-      throw new UsageError(`${message} (docknet --help shows the usage)`);
+      // yargs' own complaints (a YError, or only a message) are usage errors in its words; ours pass as they are
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(`${message ?? errorMessage(err)} ${say('(docknet --help shows the usage)')}`);
     })
     .parseAsync();
 }

@@ -11,7 +11,7 @@ export const doctorCommand = defineCommand({
   builder: (y) => y,
   run: (argv) =>
     runCommand(async (life) => {
-      const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+      const pc = picocolors.createColors(argv.color);
       const apiTimeoutMs = argv.apiTimeout * 1000;
       const session = await life.open(() => GradingSession.open(argv.host, { apiTimeoutMs, transport: transportOf(argv) }));
       const found = await life.race(() => session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)));

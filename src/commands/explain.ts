@@ -23,14 +23,14 @@ export const explainCommand = defineCommand({
   command: 'explain <exercise>',
   describe: 'what an exercise asks for, and what each check is worth',
   builder: (y) => y.positional('exercise', { type: 'string', demandOption: true }),
-  run: (argv) => explain(argv.exercise, argv.lang),
+  run: (argv) => explain(argv.exercise, argv.lang, argv.color),
 });
 
 /** Prints what an exercise asks for, and what each check is worth. */
-function explain(name: string, lang: Lang): number {
+function explain(name: string, lang: Lang, color: boolean): number {
   const [grader] = selectGraders([name]);
   const exercise = loadExercise(grader, lang);
-  const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+  const pc = picocolors.createColors(color);
   const readme = readFileSync(join(exercisesDir, grader.id, 'README.md'), 'utf8');
   const total = maxScoreOf(exercise);
   // Hangul takes two columns in a terminal: pad by what is seen, not by characters.

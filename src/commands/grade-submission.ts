@@ -13,7 +13,8 @@ import { interruptible, openLocalSession, submissionStudent, type SubmissionComm
 export interface SubmissionArgs extends SubmissionCommonArgs {
   dir: string;
   json?: string;
-  junit: string;
+  /** false: --no-junit */
+  junit: string | false;
   minScore?: number;
 }
 
@@ -28,7 +29,7 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
   // a CI job's reports are the student's to read
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };
 
-  const outputs = { json: args.json, junit: args.junit, markdown: args.markdown, minScore: args.minScore, console: { lang: args.lang } };
+  const outputs = { json: args.json, junit: args.junit || undefined, markdown: args.markdown, minScore: args.minScore, console: { lang: args.lang, color: args.color } };
   await writeReports(reportersFor(outputs), { kind: 'student', result });
   for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${visible(p)}\n`);
   if (!result.report) return 1;

@@ -3,7 +3,7 @@ import { gradeRoster } from './grade-roster.js';
 import { gradeOneSubmission } from './grade-submission.js';
 import { gradeSubmissions } from './grade-submissions.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, transportOf, withCheckTimeout, withExercises, withReports } from './options.js';
+import { defineCommand, gradingOptions, say, transportOf, withCheckTimeout, withExercises, withReports } from './options.js';
 
 function parseShard(text: string): [number, number] | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -18,17 +18,17 @@ export const gradeCommand = defineCommand({
   describe: "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
   builder: (y) =>
     withReports(withCheckTimeout(withExercises(y)), '(--submission) ')
-      .option('roster', { type: 'string', describe: 'CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)' })
-      .option('submission', { type: 'string', describe: "a directory holding solution.sh or a compose file: run it on this machine's engine, grade, put the host back" })
-      .option('submissions', { type: 'string', describe: 'a directory of submission directories, graded one after another' })
-      .option('out', { type: 'string', default: 'reports/class', describe: '(--roster, --submissions) directory for the gradebook, summary and per-student reports' })
-      .option('concurrency', { type: 'number', default: 8, describe: '(--roster) students graded at the same time' })
-      .option('student-timeout', { type: 'number', default: 180, describe: "(--roster) seconds one student's grading may take in all" })
-      .option('resume', { type: 'boolean', default: false, describe: '(--roster) grade only students whose result in --out is missing or not fully graded' })
-      .option('shard', { type: 'string', describe: '(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them' })
-      .option('solution-timeout', { type: 'number', default: 120, describe: '(--submission, --submissions) seconds a solution may run' })
-      .option('markdown', { type: 'string', describe: '(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY' })
-      .option('min-score', { type: 'number', describe: '(--submission) exit 0 at or above this score, 1 below it' })
+      .option('roster', { type: 'string', describe: say('CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)') })
+      .option('submission', { type: 'string', describe: say("a directory holding solution.sh or a compose file: run it on this machine's engine, grade, put the host back") })
+      .option('submissions', { type: 'string', describe: say('a directory of submission directories, graded one after another') })
+      .option('out', { type: 'string', default: 'reports/class', describe: say('(--roster, --submissions) directory for the gradebook, summary and per-student reports') })
+      .option('concurrency', { type: 'number', default: 8, describe: say('(--roster) students graded at the same time') })
+      .option('student-timeout', { type: 'number', default: 180, describe: say("(--roster) seconds one student's grading may take in all") })
+      .option('resume', { type: 'boolean', default: false, describe: say('(--roster) grade only students whose result in --out is missing or not fully graded') })
+      .option('shard', { type: 'string', describe: say('(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them') })
+      .option('solution-timeout', { type: 'number', default: 120, describe: say('(--submission, --submissions) seconds a solution may run') })
+      .option('markdown', { type: 'string', describe: say('(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY') })
+      .option('min-score', { type: 'number', describe: say('(--submission) exit 0 at or above this score, 1 below it') })
       .check((argv) => {
         const modes = [argv.roster, argv.submission, argv.submissions].filter((m) => m !== undefined);
         if (modes.length !== 1) throw new UsageError('give exactly one of --roster, --submission or --submissions');
@@ -45,6 +45,7 @@ export const gradeCommand = defineCommand({
         host: argv.host,
         solutionTimeoutMs: argv.solutionTimeout * 1000,
         markdown: argv.markdown,
+        color: argv.color,
       };
       if (argv.submission !== undefined) {
         return gradeOneSubmission({ ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv.minScore }, life);

@@ -8,7 +8,7 @@ import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
 import { Interrupted, runCommand, type Lifecycle } from './lifecycle.js';
 import type { TransportPolicy } from '../docker/client.js';
-import { defineCommand, gradingOptions, transportOf } from './options.js';
+import { defineCommand, gradingOptions, say, transportOf } from './options.js';
 
 interface ListArgs extends GradingOptions {
   lang: Lang;
@@ -16,19 +16,23 @@ interface ListArgs extends GradingOptions {
   /** list only, without grading */
   offline: boolean;
   transport: TransportPolicy;
+  color: boolean;
 }
 
 export const listCommand = defineCommand({
   command: 'list',
   describe: 'the exercises, with your current score on each when an engine answers',
-  builder: (y) => y.option('offline', { type: 'boolean', default: false, describe: 'only list them, without grading' }),
-  run: (argv) => runCommand((life) => list({ ...gradingOptions({ ...argv, 'check-timeout': 30 }), host: argv.host, lang: argv.lang, offline: argv.offline, transport: transportOf(argv) }, life)),
+  builder: (y) => y.option('offline', { type: 'boolean', default: false, describe: say('only list them, without grading') }),
+  run: (argv) =>
+    runCommand((life) =>
+      list({ ...gradingOptions({ ...argv, 'check-timeout': 30 }), host: argv.host, lang: argv.lang, offline: argv.offline, color: argv.color, transport: transportOf(argv) }, life),
+    ),
 });
 
 /** The exercises with their points, and the current score of each when an engine answers. */
 async function list(args: ListArgs, life: Lifecycle): Promise<number> {
   const exercises = graders.map((g) => loadExercise(g, args.lang));
-  const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+  const pc = picocolors.createColors(args.color);
   let scores: Map<string, ExerciseResult> | undefined;
   let why = '';
   if (!args.offline) {

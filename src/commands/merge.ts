@@ -6,7 +6,7 @@ import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import type { Student } from '../class/roster.js';
 import type { Lang } from '../engine/check.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { defineCommand } from './options.js';
+import { defineCommand, say } from './options.js';
 import { selectSubmissions } from './submission-common.js';
 
 export const mergeCommand = defineCommand({
@@ -15,7 +15,7 @@ export const mergeCommand = defineCommand({
   builder: (y) =>
     y
       .positional('dirs', { type: 'string', array: true, demandOption: true })
-      .option('out', { type: 'string', demandOption: true, describe: 'directory for the merged gradebook and reports' }),
+      .option('out', { type: 'string', demandOption: true, describe: say('directory for the merged gradebook and reports') }),
   run: (argv) => merge({ out: argv.out, dirs: argv.dirs, lang: argv.lang }),
 });
 

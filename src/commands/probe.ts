@@ -3,7 +3,7 @@ import { connect, resolveTarget, type TransportPolicy } from '../docker/client.j
 import { buildFromBusybox, buildFromRegistry, findStaticBusybox, loadImageFile, PROBE_IMAGE, saveImageFile } from '../docker/probe-image.js';
 import { accessSync, constants } from 'node:fs';
 import { UsageError, errorMessage } from '../errors.js';
-import { defineCommand, transportOf } from './options.js';
+import { defineCommand, say, transportOf } from './options.js';
 
 export const probeCommand = defineCommand({
   command: 'probe <action> [file]',
@@ -11,9 +11,9 @@ export const probeCommand = defineCommand({
   builder: (y) =>
     y
       .positional('action', { choices: ['build', 'save', 'load'] as const, demandOption: true })
-      .positional('file', { type: 'string', describe: 'tarball to save to or load from' })
-      .option('from', { choices: ['busybox', 'registry'] as const, describe: 'build from a static busybox here, or from the registry' })
-      .option('busybox', { type: 'string', describe: 'path of a statically linked busybox to build from' })
+      .positional('file', { type: 'string', describe: say('tarball to save to or load from') })
+      .option('from', { choices: ['busybox', 'registry'] as const, describe: say('build from a static busybox here, or from the registry') })
+      .option('busybox', { type: 'string', describe: say('path of a statically linked busybox to build from') })
       .check((argv) => {
         if (argv.action !== 'build' && !argv.file) throw new UsageError(`probe ${argv.action} needs a FILE`);
         return true;

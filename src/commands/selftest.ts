@@ -12,13 +12,14 @@ import { selectGraders } from './select.js';
 
 interface SelftestArgs extends GradingOptions {
   exercises: string[];
+  color: boolean;
 }
 
 export const selftestCommand = defineCommand({
   command: 'selftest [exercises..]',
   describe: "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
   builder: (y) => withCheckTimeout(withExercises(y)),
-  run: (argv) => runCommand((life) => selftest({ ...gradingOptions(argv), lang: 'en', exercises: argv.exercises }, life)),
+  run: (argv) => runCommand((life) => selftest({ ...gradingOptions(argv), lang: 'en', exercises: argv.exercises, color: argv.color }, life)),
 });
 
 /**
@@ -34,7 +35,7 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   if (!target.sameHost) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
   const docker = new Docker(target.options);
   const [session] = await Promise.all([life.open(() => GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true })), ensureFixtureImage(docker)]);
-  const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
+  const pc = picocolors.createColors(args.color);
   let mismatches = 0;
   for (const grader of graders) {
       const exercise = loadExercise(grader);

@@ -14,6 +14,7 @@ export interface SubmissionCommonArgs extends GradingOptions {
   lang: Lang;
   solutionTimeoutMs: number;
   markdown?: string;
+  color: boolean;
 }
 
 /** Submissions run commands on this machine: its engine, as root (they change the firewall). */

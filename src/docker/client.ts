@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import type { ConnectConfig } from 'ssh2';
 import { HostKeyError, hostKeyCheck, knownHostsName } from './known-hosts.js';
 import { SshAgent } from './ssh-agent.js';
+import { selectedContext } from './context.js';
 import { UsageError, TimeoutError, errorMessage, withTimeout } from '../errors.js';
 
 export interface EngineTarget {
@@ -55,9 +56,16 @@ const UNSET: Docker.DockerOptions = { socketPath: undefined, host: undefined, po
 
 /**
  * Reads an engine address the way the docker CLI does: `--host`, else DOCKER_HOST, else
- * the local socket; TLS when DOCKER_TLS_VERIFY or DOCKER_TLS holds any value (even "0").
+ * the selected docker context, else the local socket; TLS when DOCKER_TLS_VERIFY or
+ * DOCKER_TLS holds any value (even "0").
  */
 export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv = process.env, policy: TransportPolicy = {}): EngineTarget {
+  const transport = { knownHosts: knownHostsIn(env), ...policy };
+  const context = host === undefined ? selectedContext(env) : undefined;
+  if (context) {
+    const target = targetFor(context.host, { ...(context.tlsDir && { tlsDir: context.tlsDir }), ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }) }, transport);
+    return { ...target, label: `${target.label} (docker context ${context.name})` };
+  }
   const tls = Boolean(env.DOCKER_TLS_VERIFY) || Boolean(env.DOCKER_TLS);
   return targetFor(
     host ?? env.DOCKER_HOST ?? `unix://${DEFAULT_SOCKET}`,
@@ -65,7 +73,7 @@ export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv =
       ...(tls && { tlsDir: env.DOCKER_CERT_PATH || join(env.HOME ?? '', '.docker') }),
       ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }),
     },
-    { knownHosts: knownHostsIn(env), ...policy },
+    transport,
   );
 }
 

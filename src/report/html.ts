@@ -211,10 +211,15 @@ function classStats(data: PageData): Pick<PageData, 'histogram' | 'mean' | 'medi
   };
 }
 
-/** Chart.js's browser build, read from the installed package: the bundled CLI and dist/ alike find it there. */
+/** Set by scripts/bundle.mjs: the installed docknet is one file and has no node_modules to read it from. */
+declare const BUNDLED_CHART_JS: string | undefined;
+
+/** Chart.js's browser build: inside the bundle, or read from node_modules when run from dist/ (the tests). */
 function chartLibrary(): string {
-  const resolveFrom = createRequire(import.meta.url);
-  const code = readFileSync(join(dirname(resolveFrom.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+  const code =
+    typeof BUNDLED_CHART_JS === 'string'
+      ? BUNDLED_CHART_JS
+      : readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
   // a source map reference would make the browser's developer tools ask for a file
   return code.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
 }

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -88,5 +89,92 @@ describe('docknet usage errors', () => {
     expect(run.exitCode).to.equal(2);
     oneLine(run.stderr);
     expect(run.stderr).to.contain('permission denied on unix:///var/run/docker.sock');
+  });
+});
+
+/** The conventions people expect of a command-line tool; none of these needs an engine. */
+describe('docknet command-line conventions', () => {
+  const nowhere = { DOCKER_HOST: 'unix:///nonexistent.sock' };
+
+  it("gives yargs' own message for a usage error, with exit code 2 and never \"internal error\"", async () => {
+    for (const args of [['check', '--json'], ['check', '--lang', 'fr'], ['merge']]) {
+      const run = await docknet(args, nowhere);
+      expect(run.exitCode, run.all).to.equal(2);
+      expect(run.stderr).to.not.include('internal error');
+    }
+    expect((await docknet(['check', '--json'])).stderr).to.include('Not enough arguments following: json');
+  });
+
+  it('suggests the command meant', async () => {
+    const run = await docknet(['chek']);
+    expect(run.exitCode).to.equal(2);
+    expect(run.stderr).to.include('Did you mean check?');
+  });
+
+  it('refuses numbers out of range before touching an engine', async () => {
+    for (const [args, what] of [
+      [['check', '--check-timeout', 'soon'], '--check-timeout must be a number above 0'],
+      [['list', '--api-timeout', '-1'], '--api-timeout must be a number above 0'],
+      [['grade', '--roster', 'r.csv', '--concurrency', '0'], '--concurrency'],
+      [['grade', '--submission', '.', '--min-score', '-5'], '--min-score'],
+      [['grade', '--submissions', '.', '--shard', '5/4'], '--shard must be I/N'],
+    ] as const) {
+      const run = await docknet([...args], nowhere);
+      expect(run.exitCode, run.all).to.equal(2);
+      expect(run.stderr).to.include(what);
+    }
+  });
+
+  it('prints help in Korean with --lang ko, yargs\' own words included', async () => {
+    const run = await docknet(['check', '--help', '--lang', 'ko']);
+    expect(run.exitCode).to.equal(0);
+    expect(run.stdout).to.include('옵션:').and.include('엔진에서 과제를 채점합니다').and.include('도움말 표시');
+    const en = await docknet(['check', '--help', '--lang', 'en'], { LANG: 'ko_KR.UTF-8' });
+    expect(en.stdout).to.include('Options:').and.include('grade exercises on the engine');
+  });
+
+  it('takes option values from DOCKNET_* variables and a config file, the command line first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docknet-config-'));
+    try {
+      const inDir = (args: string[], env: Record<string, string> = {}) => execa('node', [DOCKNET, ...args], { cwd: dir, reject: false, env: { NO_COLOR: '1', ...nowhere, ...env } });
+      expect((await inDir(['list'], { DOCKNET_OFFLINE: 'true' })).stdout).to.match(/^fixed-ip\s+.+\s+10 points$/m);
+      writeFileSync(join(dir, 'docknet.config.yaml'), 'lang: ko\noffline: true\n');
+      expect((await inDir(['list'])).stdout).to.match(/^fixed-ip\s+.+\s+10 점$/m);
+      expect((await inDir(['list', '--lang', 'en'])).stdout).to.match(/10 points$/m);
+      writeFileSync(join(dir, 'docknet.config.yaml'), 'api-timeout: -1\n');
+      const bad = await inDir(['list']);
+      expect(bad.exitCode).to.equal(2);
+      expect(bad.stderr).to.include('--api-timeout must be a number above 0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('colours only when asked or on a terminal: --color beats NO_COLOR, --no-color beats FORCE_COLOR', async () => {
+    const esc = '\u001b[';
+    expect((await docknet(['explain', 'fixed-ip', '--lang', 'en'])).stdout).to.not.include(esc);
+    expect((await docknet(['explain', 'fixed-ip', '--lang', 'en', '--color'])).stdout).to.include(esc);
+    expect((await docknet(['explain', 'fixed-ip', '--lang', 'en'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout).to.include(esc);
+    expect((await docknet(['explain', 'fixed-ip', '--lang', 'en', '--no-color'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout).to.not.include(esc);
+  });
+
+  it('prints a shell completion script, and completes commands', async () => {
+    const script = await docknet(['completion']);
+    expect(script.exitCode).to.equal(0);
+    expect(script.stdout).to.include('complete -o bashdefault -o default -F _docknet_yargs_completions docknet');
+    const words = await docknet(['--get-yargs-completions', 'docknet', 'ch']);
+    expect(words.stdout.split('\n')).to.include('check');
+  });
+
+  it('prints a multi-line message whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docknet-config-'));
+    try {
+      writeFileSync(join(dir, 'bad.yaml'), 'a: [\n');
+      const run = await docknet(['list', '--offline', '--config', join(dir, 'bad.yaml')]);
+      expect(run.exitCode).to.equal(2);
+      expect(run.stderr.trim().split('\n').length, run.stderr).to.be.greaterThan(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
