@@ -55,8 +55,9 @@ export class HostFirewall {
 export function openHostFirewall(
   target: EngineTarget,
   probes: ProbeSession,
-  options: { timeoutMs: number; forceHelper?: boolean },
+  options: { timeoutMs: number; forceHelper?: boolean; netns?: string },
 ): HostFirewall {
+  if (options.netns) return new HostFirewall(inNetns(options.netns, localRunner(options.timeoutMs)), " in the sandbox's network namespace");
   const local = target.options.socketPath !== undefined;
   const root = process.getuid?.() === 0;
   if (local && root && !options.forceHelper) return new HostFirewall(localRunner(options.timeoutMs));
@@ -81,6 +82,11 @@ function localRunner(timeoutMs: number): HostRunner {
     if (result.exitCode === undefined) throw new Error(`${program} did not run: ${result.shortMessage}`);
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   };
+}
+
+/** Runs the host's own programs in another network namespace (a sandbox's), by its /proc/PID/ns/net. */
+export function inNetns(netns: string, run: HostRunner): HostRunner {
+  return (argv) => run(['nsenter', `--net=${netns}`, '--', ...argv]);
 }
 
 // The host's own /bin/sh looks the program up on a usual PATH: busybox's chroot,
