@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { atomicWrite } from '../atomic-file.js';
 import type { StudentResult } from '../class/results.js';
 import { allPassed, forStudents } from '../engine/check.js';
@@ -8,10 +8,10 @@ import { UsageError } from '../errors.js';
 import { renderConsole } from '../report/console.js';
 import { renderJunit, renderJunitNotGraded } from '../report/junit.js';
 import { renderSubmissionMarkdown } from '../report/markdown.js';
-import { gradeSubmission } from '../submission/grade-submission.js';
+import { gradeInSandbox, gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
 import { selectGraders } from './select.js';
-import { interruptible, openLocalSession, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
+import { interruptible, openLocalSession, prepareSandboxes, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
 
 export interface SubmissionArgs extends SubmissionCommonArgs {
   dir: string;
@@ -20,13 +20,23 @@ export interface SubmissionArgs extends SubmissionCommonArgs {
   minScore?: number;
 }
 
-/** Runs one submitted solution on this machine, grades it and puts the host back. */
+/** Runs one submitted solution in a sandbox (or, asked, directly on this machine, putting the host back) and grades it. */
 export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle): Promise<number> {
   const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
-  const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
-  const handle = interruptible(life);
-  let result: StudentResult = await gradeSubmission(session, resolve(args.dir), submissionStudent(args.dir, session.engine.target.label), exercises, args, handle);
+  let result: StudentResult;
+  if (args.sandbox) {
+    const reports = [args.json, args.junit, args.markdown].filter((f): f is string => f !== undefined).map((f) => dirname(resolve(f)));
+    const { options, done } = await prepareSandboxes(args, [dirname(resolve(args.dir)), ...reports]);
+    try {
+      result = await gradeInSandbox(resolve(args.dir), submissionStudent(args.dir, 'sandbox'), exercises, options, interruptible(life));
+    } finally {
+      done();
+    }
+  } else {
+    const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
+    result = await gradeSubmission(session, resolve(args.dir), submissionStudent(args.dir, session.engine.target.label), exercises, args, interruptible(life));
+  }
   if (life.signal) return life.exitCode!;
   // a CI job's reports are the student's to read
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };

@@ -82,7 +82,7 @@ export class Sandbox {
     const args = [dir, String(spec.limits.diskMb), spec.imagesTar ?? '-', spec.submission, limitS, String(spec.limits.outputBytes)];
     args.push((cgroups?.sandbox ?? []).join(' '), (cgroups?.solution ?? []).join(' '), cgroups?.parent ?? '', ...spec.argv, '--', ...spec.hide);
     // setpriv --pdeathsig: if docknet itself dies, so does the sandbox
-    const child = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', 'bash', '-c', INIT_SCRIPT, 'sandbox', ...args], {
+    const child = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--net', '--mount', '--pid', '--uts', '--ipc', '--fork', '--kill-child', '--mount-proc', 'bash', '-c', INIT_SCRIPT, 'sandbox', ...args], {
       env: ENV,
       extendEnv: false,
       reject: false,
