@@ -81,7 +81,7 @@ describe('grading submitted solutions', function () {
   });
 
   const grade = async (out: string, extra: string[] = []) => {
-    const run = await docknet(['grade', '--submissions', submissions, '--out', out, '--solution-timeout', '4', '--images', FIXTURE_IMAGE, ...extra]);
+    const run = await docknet(['grade', '--submissions', submissions, '--out', out, '--solution-timeout', '12', '--images', FIXTURE_IMAGE, ...extra]);
     await releaseHeldNetwork();
     return run;
   };
