@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { allPassed, forStudents, type StudentResult } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { UsageError } from '../errors.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { visible } from '../report/text.js';
-import { gradeSubmission } from '../submission/grade-submission.js';
+import { gradeInSandbox, gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
 import { selectGraders } from './select.js';
-import { interruptible, openLocalSession, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
+import { interruptible, openLocalSession, prepareSandboxes, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
 
 export interface SubmissionArgs extends SubmissionCommonArgs {
   dir: string;
@@ -18,13 +18,23 @@ export interface SubmissionArgs extends SubmissionCommonArgs {
   minScore?: number;
 }
 
-/** Runs one submitted solution on this machine, grades it and puts the host back. */
+/** Runs one submitted solution in a sandbox (or, asked, directly on this machine, putting the host back) and grades it. */
 export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle): Promise<number> {
   const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
-  const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
-  const handle = interruptible(life);
-  let result: StudentResult = await gradeSubmission(session, resolve(args.dir), submissionStudent(args.dir, session.engine.target.label), exercises, args, handle);
+  let result: StudentResult;
+  if (args.sandbox) {
+    const reports = [args.json, args.junit, args.markdown].filter((f): f is string => typeof f === 'string').map((f) => dirname(resolve(f)));
+    const { options, done } = await prepareSandboxes(args, [dirname(resolve(args.dir)), ...reports]);
+    try {
+      result = await gradeInSandbox(resolve(args.dir), submissionStudent(args.dir, 'sandbox'), exercises, options, interruptible(life));
+    } finally {
+      done();
+    }
+  } else {
+    const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
+    result = await gradeSubmission(session, resolve(args.dir), submissionStudent(args.dir, session.engine.target.label), exercises, args, interruptible(life));
+  }
   if (life.signal) return life.exitCode!;
   // a CI job's reports are the student's to read
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };

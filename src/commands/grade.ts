@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { gradeRoster } from './grade-roster.js';
 import { gradeOneSubmission } from './grade-submission.js';
@@ -27,12 +28,16 @@ export const gradeCommand = defineCommand({
       .option('resume', { type: 'boolean', default: false, describe: say('(--roster) grade only students whose result in --out is missing or not fully graded') })
       .option('shard', { type: 'string', describe: say('(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them') })
       .option('solution-timeout', { type: 'number', default: 120, describe: say('(--submission, --submissions) seconds a solution may run') })
+      .option('sandbox', { type: 'boolean', default: true, describe: say("(--submission, --submissions) run each solution in a throwaway sandbox; --no-sandbox runs it on this machine and puts the host back (a student's own laptop)") })
+      .option('jobs', { type: 'number', default: availableParallelism(), describe: say('(--submissions) sandboxes graded at once (default: the number of cores)') })
+      .option('images', { type: 'string', array: true, default: [] as string[], describe: say("(--submission, --submissions) images a solution may use, copied from this machine's engine into each sandbox (never pulled)") })
       .option('markdown', { type: 'string', describe: say('(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY') })
       .option('min-score', { type: 'number', describe: say('(--submission) exit 0 at or above this score, 1 below it') })
       .check((argv) => {
         const modes = [argv.roster, argv.submission, argv.submissions].filter((m) => m !== undefined);
         if (modes.length !== 1) throw new UsageError('give exactly one of --roster, --submission or --submissions');
         if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1)) throw new UsageError('--concurrency must be a whole number of at least 1');
+        if (!(Number.isInteger(argv.jobs) && argv.jobs >= 1)) throw new UsageError('--jobs must be a whole number of at least 1');
         if (argv.shard !== undefined && parseShard(argv.shard) === undefined) throw new UsageError('--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4');
         return true;
       }),
@@ -46,12 +51,14 @@ export const gradeCommand = defineCommand({
         solutionTimeoutMs: argv.solutionTimeout * 1000,
         markdown: argv.markdown,
         color: argv.color,
+        sandbox: argv.sandbox,
+        images: argv.images,
       };
       if (argv.submission !== undefined) {
         return gradeOneSubmission({ ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv.minScore }, life);
       }
       if (argv.submissions !== undefined) {
-        return gradeSubmissions({ ...common, dir: argv.submissions, out: argv.out, shard: argv.shard === undefined ? undefined : parseShard(argv.shard) }, life);
+        return gradeSubmissions({ ...common, dir: argv.submissions, out: argv.out, shard: argv.shard === undefined ? undefined : parseShard(argv.shard), jobs: argv.jobs }, life);
       }
       return gradeRoster(
         { ...common, roster: argv.roster!, out: argv.out, concurrency: argv.concurrency, studentTimeoutMs: argv.studentTimeout * 1000, resume: argv.resume, transport: transportOf(argv) },

@@ -55,8 +55,9 @@ export class HostFirewall {
 export function openHostFirewall(
   target: EngineTarget,
   probes: ProbeSession,
-  options: { timeoutMs: number; forceHelper?: boolean },
+  options: { timeoutMs: number; forceHelper?: boolean; netns?: string },
 ): HostFirewall {
+  if (options.netns) return new HostFirewall(inNetns(options.netns, localRunner(options.timeoutMs)), " in the sandbox's network namespace");
   const local = target.sameHost;
   const root = process.getuid?.() === 0;
   if (local && root && !options.forceHelper) return new HostFirewall(localRunner(options.timeoutMs));
@@ -110,6 +111,18 @@ function localRunner(timeoutMs: number): HostRunner {
     if (result.timedOut) throw new TimeoutError(`${program} ${args.join(' ')}`, timeoutMs);
     if (result.exitCode === undefined) throw new Error(`${program} did not run: ${result.shortMessage}`);
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+  };
+}
+
+/**
+ * Runs the host's own programs in another network namespace (a sandbox's), by its
+ * /proc/PID/ns/net; the program inside is named by its absolute, root-owned path too.
+ */
+export function inNetns(netns: string, run: HostRunner): HostRunner {
+  return async ([program, ...args]) => {
+    const path = systemProgram(program);
+    if (path === undefined) return { exitCode: NOT_FOUND, stdout: '', stderr: `${program}: not found in ${SYSTEM_DIRS.join(', ')} (root-owned)` };
+    return run(['nsenter', `--net=${netns}`, '--', path, ...args]);
   };
 }
 

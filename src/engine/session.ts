@@ -29,6 +29,8 @@ export interface OpenOptions {
   onImage?: (line: string) => void;
   /** how an address given as text may be reached (--insecure, --ssh-accept-new) */
   transport?: TransportPolicy;
+  /** the engine's network namespace when it is not docknet's own (a sandbox's): its firewall is read there */
+  netns?: string;
 }
 
 /**
@@ -41,11 +43,14 @@ export class GradingSession {
   private readonly probeSessions = new Set<ProbeSession>();
   private closing?: Promise<void>;
 
-  private constructor(readonly engine: Engine) {}
+  private constructor(
+    readonly engine: Engine,
+    private readonly netns?: string,
+  ) {}
 
   static async open(target: EngineTarget | string | undefined, options: OpenOptions): Promise<GradingSession> {
     const resolved = typeof target === 'object' ? target : resolveTarget(target, process.env, options.transport);
-    const session = new GradingSession(await connect(resolved, options.apiTimeoutMs));
+    const session = new GradingSession(await connect(resolved, options.apiTimeoutMs), options.netns);
     if (options.probeImage) {
       try {
         const source = await ensureProbeImage(session.engine.docker, session.engine.info.arch);
@@ -79,8 +84,8 @@ export class GradingSession {
 
   /** Grades the exercises with probes of its own; `shared` probes (a class run's, for one engine) are their owner's to close. */
   grade(exercises: Exercise<GradingContext>[], options: GradingOptions, shared?: ProbeSession): Promise<GradingReport> {
-    if (shared) return gradeEngine(this.engine, shared, exercises, options);
-    return this.withProbes(options.apiTimeoutMs, (probes) => gradeEngine(this.engine, probes, exercises, options));
+    if (shared) return gradeEngine(this.engine, shared, exercises, options, this.netns);
+    return this.withProbes(options.apiTimeoutMs, (probes) => gradeEngine(this.engine, probes, exercises, options, this.netns));
   }
 
   /** Removes every probe of the session's gradings; a grading in flight then ends with errors, not hangs. */
@@ -98,7 +103,7 @@ export class GradingSession {
 }
 
 /** One grading run on one engine with the given probes: what killed runs left is reaped while it grades. */
-async function gradeEngine(engine: Engine, probes: ProbeSession, exercises: Exercise<GradingContext>[], options: GradingOptions): Promise<GradingReport> {
+async function gradeEngine(engine: Engine, probes: ProbeSession, exercises: Exercise<GradingContext>[], options: GradingOptions, netns?: string): Promise<GradingReport> {
   // Leftovers of killed runs go while this run grades: they are never this run's, and waiting costs every run.
   const reaped = reapLeftovers(engine.docker, options.apiTimeoutMs);
   reaped.catch(() => {});
@@ -107,7 +112,7 @@ async function gradeEngine(engine: Engine, probes: ProbeSession, exercises: Exer
     host: new DockerHost(engine.docker, options.apiTimeoutMs, engine.info.apiVersion),
     probes,
     engine: engine.info,
-    firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs }),
+    firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns }),
   };
   const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })));
   await reaped;

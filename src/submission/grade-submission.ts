@@ -3,8 +3,10 @@ import { resultStart, statusOf } from '../class/results.js';
 import type { Student } from '../class/roster.js';
 import type { GradingContext } from '../engine/context.js';
 import type { Exercise } from '../engine/runner.js';
-import type { GradingOptions, GradingSession } from '../engine/session.js';
+import { resolveTarget } from '../docker/client.js';
+import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
+import { Sandbox, type SandboxLimits } from '../sandbox/sandbox.js';
 import { captureHostState, restoreHostState, type HostState } from './host-state.js';
 import { runSolution, solutionCommand } from './run-solution.js';
 
@@ -16,6 +18,65 @@ export interface SubmissionOptions extends GradingOptions {
 export interface Interruptible {
   cancelled?: boolean;
   killSolution?: () => void;
+  /** sandboxes in flight, killed at once on an interruption */
+  sandboxes?: Set<() => void>;
+}
+
+export interface SandboxedOptions extends GradingOptions {
+  limits: SandboxLimits;
+  /** a `docker save` archive of the images the solution may use */
+  imagesTar?: string;
+  /** host directories the solution must not see */
+  hide: string[];
+}
+
+/**
+ * Runs the submission's solution in a sandbox of its own, grades the sandbox's engine
+ * from outside, and throws the sandbox away: there is nothing to put back.
+ */
+export async function gradeInSandbox(
+  dir: string,
+  student: Student,
+  exercises: Exercise<GradingContext>[],
+  options: SandboxedOptions,
+  interruptible: Interruptible = {},
+): Promise<StudentResult> {
+  const t0 = Date.now();
+  const base = resultStart(student, exercises, t0);
+  const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
+  const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
+  if (!argv) return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
+  if (interruptible.cancelled) return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
+
+  let sandbox: Sandbox;
+  try {
+    sandbox = await Sandbox.start({ submission: dir, argv, imagesTar: options.imagesTar, hide: options.hide, limits: options.limits });
+  } catch (err) {
+    return { ...base, status: 'error', error: `cannot start the sandbox: ${errorMessage(err).split('\n')[0]}`, ...finished() };
+  }
+  const kill = () => sandbox.kill();
+  interruptible.sandboxes?.add(kill);
+  let session: GradingSession | undefined;
+  try {
+    if (interruptible.cancelled) throw new Error('interrupted before the solution ran');
+    // docknet's probe image goes in before the solution runs, and is then used by ID
+    session = await GradingSession.open(resolveTarget(`unix://${sandbox.socketPath}`, {}), { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, netns: sandbox.netns });
+    const ran = await sandbox.runSolution();
+    const solution = { command: argv.join(' '), ...ran };
+    try {
+      if (interruptible.cancelled) throw new Error('interrupted before grading');
+      const report = await session.grade(exercises, options);
+      return { ...base, status: statusOf(report), report, solution, ...finished() };
+    } catch (err) {
+      return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], solution, ...finished() };
+    }
+  } catch (err) {
+    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], ...finished() };
+  } finally {
+    interruptible.sandboxes?.delete(kill);
+    await session?.close();
+    await sandbox.destroy();
+  }
 }
 
 /**

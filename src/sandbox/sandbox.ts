@@ -1,0 +1,180 @@
+// One submission's throwaway world: its own network, mount and PID namespaces with a
+// dockerd of its own, made with util-linux's unshare. The grader stays outside: it
+// reaches the sandbox's engine through a socket in the sandbox's temp dir and its
+// network namespace through /proc/PID/ns/net. Destroying it kills its first process;
+// the kernel then ends every process, mount, interface and rule inside.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { makeCgroups, type SandboxCgroups } from './cgroups.js';
+import { INIT_SCRIPT } from './init-script.js';
+
+export interface SandboxLimits {
+  /** the solution's time limit */
+  solutionTimeoutMs: number;
+  /** size of each writable tmpfs (the overlay's upper layer, /tmp, /var/lib/docker, …) */
+  diskMb: number;
+  memoryMb: number;
+  /** processes and threads of the whole sandbox, and of the solution alone */
+  pids: number;
+  solutionPids: number;
+  /** bytes of the solution's output kept */
+  outputBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { solutionTimeoutMs: 120_000, diskMb: 1024, memoryMb: 2048, pids: 4096, solutionPids: 256, outputBytes: 64 * 1024 };
+
+export interface SandboxSpec {
+  /** the submission's directory: copied in, nothing else of the host's tree is */
+  submission: string;
+  /** the solution's argv, run in the copy */
+  argv: string[];
+  /** a `docker save` archive loaded into the sandbox's engine before the solution runs */
+  imagesTar?: string;
+  /** host directories to hide from the solution (the submissions tree, the out dir, docknet itself) */
+  hide: string[];
+  limits: SandboxLimits;
+}
+
+export interface SolutionOutcome {
+  exitCode?: number;
+  timedOut: boolean;
+  output: string;
+  durationMs: number;
+}
+
+/** Bound on the sandbox's start: its dockerd and the image load. */
+const START_MS = 60_000;
+const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
+
+export class Sandbox {
+  private lines?: AsyncIterator<string>;
+  private destroying?: Promise<void>;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly child: ResultPromise,
+    private readonly cgroups: SandboxCgroups | undefined,
+    private readonly limits: SandboxLimits,
+  ) {
+    this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  }
+
+  /** The sandbox's engine, from outside. */
+  get socketPath(): string {
+    return join(this.dir, 'io', 'docker.sock');
+  }
+
+  /** The sandbox's network namespace, for nsenter --net. */
+  get netns(): string {
+    return `/proc/${this.child.pid}/ns/net`;
+  }
+
+  /** Starts the sandbox and waits until its engine answers with the images loaded. */
+  static async start(spec: SandboxSpec): Promise<Sandbox> {
+    const dir = mkdtempSync('/var/tmp/docknet-sandbox.');
+    mkdirSync(join(dir, 'root'));
+    mkdirSync(join(dir, 'io'));
+    const cgroups = makeCgroups(`docknet-sandbox-${randomBytes(6).toString('hex')}`, spec.limits);
+    const limitS = String(Math.max(1, Math.ceil(spec.limits.solutionTimeoutMs / 1000)));
+    const args = [dir, String(spec.limits.diskMb), spec.imagesTar ?? '-', spec.submission, limitS, String(spec.limits.outputBytes)];
+    args.push((cgroups?.sandbox ?? []).join(' '), (cgroups?.solution ?? []).join(' '), cgroups?.parent ?? '', ...spec.argv, '--', ...spec.hide);
+    // setpriv --pdeathsig: if docknet itself dies, so does the sandbox
+    const child = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--net', '--mount', '--pid', '--uts', '--ipc', '--fork', '--kill-child', '--mount-proc', 'bash', '-c', INIT_SCRIPT, 'sandbox', ...args], {
+      env: ENV,
+      extendEnv: false,
+      reject: false,
+      stdin: 'pipe',
+      stderr: 'pipe',
+      buffer: { stdout: false, stderr: true },
+      maxBuffer: { stderr: 64 * 1024 },
+    });
+    const sandbox = new Sandbox(dir, child, cgroups, spec.limits);
+    try {
+      const line = await sandbox.nextLine(START_MS);
+      if (line !== 'ready') throw new Error(`the sandbox did not start: ${await sandbox.failure()}`);
+    } catch (err) {
+      await sandbox.destroy();
+      throw err;
+    }
+    return sandbox;
+  }
+
+  /** Runs the solution to its end or its time limit; then nothing it started is left but dockerd's containers. */
+  async runSolution(): Promise<SolutionOutcome> {
+    const t0 = Date.now();
+    this.child.stdin!.write('run\n');
+    // the script's own limit kills the solution; this one guards against the script itself
+    const line = await this.nextLine(this.limits.solutionTimeoutMs + 15_000);
+    const m = /^solution (\d+) (\d+)$/.exec(line ?? '');
+    if (!m) throw new Error(`the sandbox ended while the solution ran: ${await this.failure()}`);
+    const status = Number(m[1]);
+    const elapsed = Number(m[2]);
+    // timeout(1) kills with SIGKILL: 137, and the time is up
+    const timedOut = status === 137 && elapsed >= this.limits.solutionTimeoutMs - 100;
+    let output = '';
+    try {
+      output = readFileSync(join(this.dir, 'io', 'solution.log'), 'utf8');
+    } catch {
+      // no output at all
+    }
+    return { ...(!timedOut && { exitCode: status }), timedOut, output, durationMs: Date.now() - t0 };
+  }
+
+  /** Kills the sandbox at once (an interruption); `destroy` still removes what is left. */
+  kill(): void {
+    try {
+      this.child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Kills everything inside and removes the temp dir and cgroups; safe to call any number of times. */
+  destroy(): Promise<void> {
+    this.destroying ??= (async () => {
+      this.kill();
+      await this.child.catch(() => {});
+      // the kernel ends the PID namespace's processes after its first one: wait for the cgroups to empty
+      for (let i = 0; i < 50 && this.cgroups && !this.cgroupsEmpty(); i++) await new Promise((r) => setTimeout(r, 100));
+      this.cgroups?.remove();
+      rmSync(this.dir, { recursive: true, force: true });
+    })();
+    return this.destroying;
+  }
+
+  private cgroupsEmpty(): boolean {
+    return this.cgroups!.sandbox.every((d) => {
+      try {
+        return readFileSync(join(d, 'cgroup.procs'), 'utf8').trim() === '' && readFileSync(join(d, 'solution', 'cgroup.procs'), 'utf8').trim() === '';
+      } catch {
+        return true;
+      }
+    });
+  }
+
+  private async nextLine(timeoutMs: number): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        this.kill();
+        resolve(undefined);
+      }, timeoutMs);
+    });
+    try {
+      const next = await Promise.race([this.lines!.next(), timeout]);
+      return next && !next.done ? next.value : undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async failure(): Promise<string> {
+    this.kill();
+    const result = await this.child;
+    const lines = String(result.stderr ?? '').trim().split('\n').filter(Boolean);
+    return lines.slice(-3).join(' / ') || `its first process ended (${result.signal ?? `exit code ${result.exitCode}`})`;
+  }
+}
