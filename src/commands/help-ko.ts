@@ -44,6 +44,11 @@ export const yargsKo: Record<string, string | { one: string; other: string }> = 
 
 /** Our commands' and options' descriptions. */
 export const describeKo: Record<string, string> = {
+  "(--submission, --submissions) run each solution in a throwaway sandbox; --no-sandbox runs it on this machine and puts the host back (a student's own laptop)":
+    '(--submission, --submissions) 각 풀이를 버려지는 샌드박스에서 실행합니다; --no-sandbox는 이 기계에서 실행하고 호스트를 되돌립니다 (학생 자신의 노트북)',
+  '(--submissions) sandboxes graded at once (default: the number of cores)': '(--submissions) 동시에 채점하는 샌드박스 수 (기본값: 코어 수)',
+  "(--submission, --submissions) images a solution may use, copied from this machine's engine into each sandbox (never pulled)":
+    '(--submission, --submissions) 풀이가 쓸 수 있는 이미지: 이 기계의 엔진에서 각 샌드박스로 복사합니다 (받아오지 않음)',
   'write this run as a web page (one self-contained file) to this file': '이번 채점을 웹 페이지(파일 하나)로 이 파일에 씁니다',
   'allow plain tcp:// (no TLS) to an engine on another machine': '다른 기계의 엔진에 암호화 없는 tcp:// (TLS 없음) 연결을 허용',
   'trust and record in ~/.ssh/known_hosts an SSH host key seen for the first time': '처음 보는 SSH 호스트 키를 믿고 ~/.ssh/known_hosts에 기록',
