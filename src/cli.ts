@@ -47,8 +47,6 @@ async function main(): Promise<void> {
     .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest, probe or completion')
     .recommendCommands()
     .strict()
-    // DOCKNET_API_TIMEOUT=20 is --api-timeout 20; command line, then environment, then config file
-    .env('DOCKNET')
     .help()
     // yargs looks for package.json beside the entry module, which the bundle is not
     .version(packageVersion)

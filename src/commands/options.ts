@@ -112,11 +112,28 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), cwd 
   return values as Record<string, unknown>;
 }
 
+/**
+ * Option values from DOCKNET_<OPTION> variables (DOCKNET_API_TIMEOUT=20 is --api-timeout 20).
+ * Read here rather than by yargs' own `.env()`: under `.strict()` that refuses every
+ * DOCKNET_ variable that is not an option, and some are not (DOCKNET_STATE_DIR, say).
+ */
+export function envOptions(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter((e): e is [string, string] => e[0].startsWith('DOCKNET_') && e[1] !== undefined)
+      .map(([name, value]) => [name.slice('DOCKNET_'.length).toLowerCase().replace(/_/g, '-'), value]),
+  );
+}
+
 let config: Record<string, unknown> | undefined;
 
-/** The config's values for the options this command takes; a key no option of it has is for another command. */
+/**
+ * The values of the config file and of DOCKNET_* variables (which win) for the options this
+ * command takes; the command line wins over both. A key no option of it has is for another
+ * command, or no option at all.
+ */
 function withConfig<T>(y: Argv<T>): Argv<T> {
-  config ??= loadConfig();
+  config ??= { ...loadConfig(), ...envOptions() };
   // getOptions is yargs' own (public, not in @types/yargs): `key` holds every option this command declared
   const known = new Set(Object.keys((y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key));
   return y.config(Object.fromEntries(Object.entries(config).filter(([key]) => known.has(key))));
