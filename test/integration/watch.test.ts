@@ -25,7 +25,7 @@ describe('docknet check --watch', function () {
   let watcher: ReturnType<typeof docknet> | undefined;
   after(async () => {
     // whatever an assertion did, the watcher stops (and removes its probes) before the fixture goes
-    if (watcher && watcher.exitCode === undefined) {
+    if (watcher && watcher.exitCode === null) {
       watcher.kill('SIGINT');
       await watcher;
     }
