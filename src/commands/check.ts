@@ -7,16 +7,16 @@ import { renderStudentHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, withCheckTimeout, withExercises, withReports } from './options.js';
+import { defineCommand, gradingOptions, withCheckTimeout, withExerciseFolders, withReports } from './options.js';
 import { selectGraders } from './select.js';
 import { watch } from './watch.js';
 
 /** Grades the engine and writes the reports: exit 0 when every check passed, 1 otherwise. */
 export const checkCommand = defineCommand({
-  command: 'check [exercises..]',
+  command: 'check [exercise..]',
   describe: 'grade exercises on the engine (all when none is named)',
   builder: (y) =>
-    withReports(withCheckTimeout(withExercises(y)))
+    withReports(withCheckTimeout(withExerciseFolders(y)))
       .option('watch', {
         type: 'boolean',
         default: false,
@@ -26,7 +26,7 @@ export const checkCommand = defineCommand({
   run: (argv) =>
     runCommand(async (life) => {
       const options = gradingOptions(argv);
-      const exercises = selectGraders(argv.exercises).map((g) => loadExercise(g, argv.lang));
+      const exercises = selectGraders(argv.exercise, argv.exercises).map((g) => loadExercise(g, argv.lang));
       const session = await life.open(() =>
         GradingSession.open(argv.host, { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, onImage: (line) => process.stderr.write(`docknet: ${line}\n`) }),
       );

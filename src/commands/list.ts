@@ -1,6 +1,5 @@
 import picocolors from 'picocolors';
 import stringWidth from 'string-width';
-import { graders } from '../../graders/index.js';
 import type { ExerciseResult } from '../engine/check.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { maxScoreOf } from '../engine/runner.js';
@@ -8,6 +7,7 @@ import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { errorMessage } from '../errors.js';
 import { Interrupted, runCommand, type Lifecycle } from './lifecycle.js';
 import { defineCommand, gradingOptions } from './options.js';
+import { selectGraders } from './select.js';
 
 interface ListArgs extends GradingOptions {
   lang: Lang;
@@ -25,7 +25,7 @@ export const listCommand = defineCommand({
 
 /** The exercises with their points, and the current score of each when an engine answers. */
 async function list(args: ListArgs, life: Lifecycle): Promise<number> {
-  const exercises = graders.map((g) => loadExercise(g, args.lang));
+  const exercises = selectGraders([]).map((g) => loadExercise(g, args.lang));
   const pc = picocolors.createColors(picocolors.isColorSupported && process.stdout.isTTY === true);
   let scores: Map<string, ExerciseResult> | undefined;
   let why = '';
