@@ -453,10 +453,18 @@ kind('published', ['container-port', 'host-port'], ['container', 'protocol', 'ho
         hint: t(`-p ${p.raw('host-port')}:${p.raw('container-port')} publishes on every interface: recreate the container with -p ${spec}`, `-p ${p.raw('host-port')}:${p.raw('container-port')} 는 모든 인터페이스에 게시합니다: -p ${spec} 로 컨테이너를 다시 만드세요`),
       });
     }
+    const external = protocol === 'tcp' && hostIp ? await externalAnswers(ctx, hostPorts[0]) : undefined;
+    if (external) {
+      return fail(t(`port ${hostPorts[0]} also answers on the host's address ${external}`, `${hostPorts[0]} 포트가 호스트 주소 ${external} 에서도 응답합니다`), {
+        expected: t(`only ${hostIp}:${hostPorts[0]}`, `${hostIp}:${hostPorts[0]} 에서만`),
+        actual: t(`${external}:${hostPorts[0]} answers`, `${external}:${hostPorts[0]} 응답함`),
+        hint: t(`publish on loopback only: -p ${spec}`, `루프백에만 게시하세요: -p ${spec}`),
+      });
+    }
   }
   if (p.optBool('connect')) {
     if (protocol !== 'tcp' || containerPorts.length !== 1) throw new Error('connect: true is for one tcp port');
-    return judgeConnection(ctx, owner, hostIp ?? '127.0.0.1', hostPorts[0], containerPorts[0], Boolean(p.optBool('only')));
+    return judgeConnection(ctx, owner, hostIp ?? '127.0.0.1', hostPorts[0], containerPorts[0]);
   }
   return pass(t(`${owner.name} publishes ${spec}`, `${owner.name} 컨테이너가 ${spec} 를 게시합니다`), { actual: list(bindingsOf(owner).map(showBinding)) });
 });
@@ -481,7 +489,7 @@ async function publishHint(ctx: GradingContext, all: Binding[], containerPorts: 
  * what the container answers on its own address (a proxy may accept a connection that
  * leads nowhere). With `only`, the host's default-route address must not answer it.
  */
-async function judgeConnection(ctx: GradingContext, owner: Container, hostIp: string, hostPort: number, containerPort: number, only: boolean): Promise<Outcome> {
+async function judgeConnection(ctx: GradingContext, owner: Container, hostIp: string, hostPort: number, containerPort: number): Promise<Outcome> {
   const host = await ctx.probes.hostNetwork();
   const direct = addresses(owner)[0];
   const [viaHost, viaContainer] = await Promise.all([host.httpGet(hostIp, hostPort, 2), direct ? host.httpGet(direct, containerPort, 2) : Promise.resolve({ answer: undefined })]);
@@ -500,19 +508,16 @@ async function judgeConnection(ctx: GradingContext, owner: Container, hostIp: st
       hint: t('is another process on the host holding that port, or a firewall rule in the way?', '호스트의 다른 프로세스가 그 포트를 쓰고 있거나 방화벽 규칙이 막고 있는지 확인해 보세요'),
     });
   }
-  if (only) {
-    const route = await host.run('ip -4 route show default');
-    const device = /\sdev\s+(\S+)/.exec(route.stdout)?.[1];
-    const external = device ? (await host.interfaces()).find((i) => i.name === device)?.ipv4[0]?.split('/')[0] : undefined;
-    if (external && (await host.httpGet(external, hostPort, 1)).answer) {
-      return fail(t(`port ${hostPort} also answers on the host's address ${external}`, `${hostPort} 포트가 호스트 주소 ${external} 에서도 응답합니다`), {
-        expected: t(`only ${hostIp}:${hostPort}`, `${hostIp}:${hostPort} 에서만`),
-        actual: t(`${external}:${hostPort} answers`, `${external}:${hostPort} 응답함`),
-        hint: t(`publish on loopback only: -p ${hostIp}:${hostPort}:${containerPort}`, `루프백에만 게시하세요: -p ${hostIp}:${hostPort}:${containerPort}`),
-      });
-    }
-  }
   return pass(t(`${hostIp}:${hostPort} on the host leads to ${owner.name}`, `호스트의 ${hostIp}:${hostPort} 가 ${owner.name} 로 이어집니다`), { actual: first(viaHost.answer) });
+}
+
+/** The address of the engine host's default-route interface when it accepts `port`; none without a default route. */
+async function externalAnswers(ctx: GradingContext, port: number): Promise<string | undefined> {
+  const host = await ctx.probes.hostNetwork();
+  const route = await host.run('ip -4 route show default');
+  const device = /\sdev\s+(\S+)/.exec(route.stdout)?.[1];
+  const external = device ? (await host.interfaces()).find((i) => i.name === device)?.ipv4[0]?.split('/')[0] : undefined;
+  return external && (await host.connects(external, port)) ? external : undefined;
 }
 
 // ---------------------------------------------------------------- the host's firewall
