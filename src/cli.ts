@@ -4,8 +4,10 @@ import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { gradeCommand } from './commands/grade.js';
+import { lintCommand } from './commands/lint.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
+import { newCommand } from './commands/new.js';
 import { withGlobals } from './commands/options.js';
 import { probeCommand } from './commands/probe.js';
 import { selftestCommand } from './commands/selftest.js';
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
     .command(doctorCommand)
     .command(explainCommand)
     .command(probeCommand)
-    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest or probe')
+    .command(lintCommand)
+    .command(newCommand)
+    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest, probe, lint or new')
     .strict()
     .help()
     .fail((message, err) => {
