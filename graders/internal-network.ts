@@ -1,6 +1,7 @@
 import { fail, pass, t, type CheckSpec, type Grader, type Outcome, type Text } from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
+import { dockerUserBlame } from '../src/engine/firewall-blame.js';
 import { endpointOn, type Container, type Network, type Probe, type Sentinel } from '../src/engine/views.js';
 
 const NETWORK = 'secure-network';
@@ -215,10 +216,12 @@ export const internalNetwork: Grader<GradingContext> = {
         const [app, address] = await Promise.all([runningContainer(ctx, APP), addressOnSecureNetwork(ctx, DB)]);
         const inside = await ctx.probes.join(app.id);
         if (await inside.pings(address)) return pass(t(`${DB} (${address}) answers ${APP}`, `${DB} (${address}) 가 ${APP} 에 응답합니다`));
+        // An unqualified DROP in DOCKER-USER cuts containers on one bridge off too: that rule, not secure-db, is then to blame.
+        const blame = await dockerUserBlame(ctx, await secureNetwork(ctx), await addressOnSecureNetwork(ctx, APP), address, 'icmp');
         return fail(t(`${DB} (${address}) does not answer ${APP}`, `${DB} (${address}) 가 ${APP} 에 응답하지 않습니다`), {
           expected: t('an answer to ping', 'ping 에 대한 응답'),
           actual: t('no answer within 1 s', '1초 안에 응답 없음'),
-          hint: t(`is something inside ${DB} dropping ICMP, or is it restarting?`, `${DB} 안에서 무언가가 ICMP 를 버리고 있는지, 아니면 컨테이너가 재시작 중인지 확인해 보세요`),
+          hint: blame ?? t(`is something inside ${DB} dropping ICMP, or is it restarting?`, `${DB} 안에서 무언가가 ICMP 를 버리고 있는지, 아니면 컨테이너가 재시작 중인지 확인해 보세요`),
         });
       },
     },

@@ -4,10 +4,12 @@ import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { gradeCommand } from './commands/grade.js';
+import { lintCommand } from './commands/lint.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
 import { helpLang, say, withGlobals } from './commands/options.js';
 import { yargsKo } from './commands/help-ko.js';
+import { newCommand } from './commands/new.js';
 import { probeCommand } from './commands/probe.js';
 import { selftestCommand } from './commands/selftest.js';
 import { UsageError, errorMessage } from './errors.js';
@@ -43,8 +45,10 @@ async function main(): Promise<void> {
     .command(doctorCommand)
     .command(explainCommand)
     .command(probeCommand)
+    .command(lintCommand)
+    .command(newCommand)
     .completion('completion', say('print a shell completion script (bash, zsh): docknet completion >> ~/.bashrc'))
-    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest, probe or completion')
+    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest, probe, lint, new or completion')
     .recommendCommands()
     .strict()
     .help()

@@ -1,7 +1,7 @@
 // Host states per exercise (fixtures/<id>/fixtures.yaml): one correct, several broken,
 // each built with plain docker and iptables commands. The tests, `docknet selftest`
 // and the bench build them; only what a fixture made is ever removed.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
@@ -38,14 +38,23 @@ export interface FixtureSet {
    * `chains` are iptables filter chains a fixture creates (and its teardown removes)
    */
   reserved: { networks?: string[]; containers?: string[]; dockerUser?: 'default'; chains?: string[] };
+  /** the fixture that solves the exercise beside every other exercise's (`together:`, else `correct`): the bench's and the roster test's solved host */
+  together: string;
   fixtures: Fixture[];
 }
 
-export function loadFixtures(exercise: string): FixtureSet {
-  const raw = parse(readFileSync(join(packageRoot, 'fixtures', exercise, 'fixtures.yaml'), 'utf8'));
+/** The package's fixtures/<id>/fixtures.yaml, or, for an instructor's exercise, fixtures.yaml beside its exercise.yaml. */
+export function fixturesFile(exercise: string, exerciseDir?: string): string {
+  const own = exerciseDir && join(exerciseDir, 'fixtures.yaml');
+  return own && existsSync(own) ? own : join(packageRoot, 'fixtures', exercise, 'fixtures.yaml');
+}
+
+export function loadFixtures(exercise: string, exerciseDir?: string): FixtureSet {
+  const raw = parse(readFileSync(fixturesFile(exercise, exerciseDir), 'utf8'));
   return {
     exercise,
     reserved: raw.reserved ?? {},
+    together: raw.together ?? 'correct',
     fixtures: Object.entries(raw.fixtures as Record<string, Omit<Fixture, 'name'>>).map(([name, f]) => ({ name, ...f, expect: f.expect ?? {} })),
   };
 }

@@ -3,16 +3,16 @@ import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, say, transportOf, withCheckTimeout, withExercises, withReports } from './options.js';
+import { defineCommand, gradingOptions, say, transportOf, withCheckTimeout, withExerciseFolders, withReports } from './options.js';
 import { selectGraders } from './select.js';
 import { watch } from './watch.js';
 
 /** Grades the engine and writes the reports: exit 0 when every check passed, 1 otherwise. */
 export const checkCommand = defineCommand({
-  command: 'check [exercises..]',
+  command: 'check [exercise..]',
   describe: say('grade exercises on the engine (all when none is named)'),
   builder: (y) =>
-    withReports(withCheckTimeout(withExercises(y)))
+    withReports(withCheckTimeout(withExerciseFolders(y)))
       .option('watch', {
         type: 'boolean',
         default: false,
@@ -22,7 +22,7 @@ export const checkCommand = defineCommand({
   run: (argv) =>
     runCommand(async (life) => {
       const options = gradingOptions(argv);
-      const exercises = selectGraders(argv.exercises).map((g) => loadExercise(g, argv.lang));
+      const exercises = selectGraders(argv.exercise, argv.exercises).map((g) => loadExercise(g, argv.lang));
       const session = await life.open(() =>
         GradingSession.open(argv.host, {
           apiTimeoutMs: options.apiTimeoutMs,

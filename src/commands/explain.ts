@@ -31,7 +31,7 @@ function explain(name: string, lang: Lang, color: boolean): number {
   const [grader] = selectGraders([name]);
   const exercise = loadExercise(grader, lang);
   const pc = picocolors.createColors(color);
-  const readme = readFileSync(join(exercisesDir, grader.id, 'README.md'), 'utf8');
+  const readme = readFileSync(join(grader.dir ?? join(exercisesDir, grader.id), 'README.md'), 'utf8');
   const total = maxScoreOf(exercise);
   // Hangul takes two columns in a terminal: pad by what is seen, not by characters.
   const width = Math.max(...exercise.checks.map((c) => stringWidth(c.title)));

@@ -44,6 +44,11 @@ export const yargsKo: Record<string, string | { one: string; other: string }> = 
 
 /** Our commands' and options' descriptions. */
 export const describeKo: Record<string, string> = {
+  "check an instructor's exercise folders (exercise.yaml against the check vocabulary, README.md) before grading with them": '강사의 과제 폴더(exercise.yaml이 검사 어휘에 맞는지, README.md)를 채점에 쓰기 전에 검사합니다',
+  'a folder of exercises, or one exercise folder': '과제들이 든 폴더, 또는 과제 폴더 하나',
+  'scaffold a data-only exercise folder: exercise.yaml, README.md (Korean and English) and fixtures.yaml': '데이터만으로 된 과제 폴더의 뼈대를 만듭니다: exercise.yaml, README.md (한국어와 영어), fixtures.yaml',
+  'where to create the <id> folder': '<id> 폴더를 만들 곳',
+  "a folder of an instructor's exercises (<id>/exercise.yaml), also from DOCKNET_EXERCISES": '강사의 과제 폴더 (<id>/exercise.yaml); DOCKNET_EXERCISES로도 줄 수 있음',
   "(--submission, --submissions) run each solution in a throwaway sandbox; --no-sandbox runs it on this machine and puts the host back (a student's own laptop)":
     '(--submission, --submissions) 각 풀이를 버려지는 샌드박스에서 실행합니다; --no-sandbox는 이 기계에서 실행하고 호스트를 되돌립니다 (학생 자신의 노트북)',
   '(--submissions) sandboxes graded at once (default: the number of cores)': '(--submissions) 동시에 채점하는 샌드박스 수 (기본값: 코어 수)',

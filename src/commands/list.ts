@@ -1,6 +1,5 @@
 import picocolors from 'picocolors';
 import stringWidth from 'string-width';
-import { graders } from '../../graders/index.js';
 import type { ExerciseResult } from '../engine/results.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import { maxScoreOf } from '../engine/runner.js';
@@ -9,6 +8,7 @@ import { errorMessage } from '../errors.js';
 import { Interrupted, runCommand, type Lifecycle } from './lifecycle.js';
 import type { TransportPolicy } from '../docker/client.js';
 import { defineCommand, gradingOptions, say, transportOf } from './options.js';
+import { selectGraders } from './select.js';
 
 interface ListArgs extends GradingOptions {
   lang: Lang;
@@ -31,7 +31,7 @@ export const listCommand = defineCommand({
 
 /** The exercises with their points, and the current score of each when an engine answers. */
 async function list(args: ListArgs, life: Lifecycle): Promise<number> {
-  const exercises = graders.map((g) => loadExercise(g, args.lang));
+  const exercises = selectGraders([]).map((g) => loadExercise(g, args.lang));
   const pc = picocolors.createColors(args.color);
   let scores: Map<string, ExerciseResult> | undefined;
   let why = '';

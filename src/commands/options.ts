@@ -171,6 +171,13 @@ export function withExercises<T>(y: Argv<T>) {
   return y.positional('exercises', { type: 'string', array: true, default: [] as string[], describe: say('exercise ids (all when none is named)') });
 }
 
+/** `--exercises DIR` (repeatable): an instructor's exercise folders, graded beside the package's; DOCKNET_EXERCISES adds more. */
+export function withExerciseFolders<T>(y: Argv<T>) {
+  return y
+    .positional('exercise', { type: 'string', array: true, default: [] as string[], describe: 'exercise ids (all when none is named)' })
+    .option('exercises', { type: 'string', array: true, default: [] as string[], describe: say("a folder of an instructor's exercises (<id>/exercise.yaml), also from DOCKNET_EXERCISES") });
+}
+
 export function withCheckTimeout<T>(y: Argv<T>) {
   return y.option('check-timeout', { type: 'number', default: 30, describe: say('seconds one check may take') });
 }

@@ -1,11 +1,16 @@
 import { closest } from 'fastest-levenshtein';
-import { graders } from '../../graders/index.js';
+import { loadGraders } from '../../graders/index.js';
 import type { Grader } from '../engine/check.js';
 import type { GradingContext } from '../engine/context.js';
+import { extraExerciseRoots } from '../engine/exercise.js';
 import { UsageError } from '../errors.js';
 
-/** The graders named on the command line (all of them when none is named); a typo gets a suggestion. */
-export function selectGraders(names: string[]): Grader<GradingContext>[] {
+/**
+ * The graders named on the command line (all of them when none is named), from the
+ * package's exercise folders and an instructor's (`--exercises`, DOCKNET_EXERCISES); a typo gets a suggestion.
+ */
+export function selectGraders(names: string[], extraDirs: string[] = []): Grader<GradingContext>[] {
+  const graders = loadGraders(extraExerciseRoots(extraDirs));
   if (names.length === 0) return graders;
   const known = graders.map((g) => g.id);
   return names.map((name) => {

@@ -7,19 +7,20 @@ import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { applyFixture, assertNothingReserved, ensureFixtureImage, loadFixtures, removeFixture, type Fixture } from '../fixtures.js';
 import { runCommand, type Lifecycle } from './lifecycle.js';
-import { defineCommand, gradingOptions, withCheckTimeout, withExercises } from './options.js';
+import { defineCommand, gradingOptions, withCheckTimeout, withExerciseFolders } from './options.js';
 import { selectGraders } from './select.js';
 
 interface SelftestArgs extends GradingOptions {
   exercises: string[];
   color: boolean;
+  folders: string[];
 }
 
 export const selftestCommand = defineCommand({
-  command: 'selftest [exercises..]',
+  command: 'selftest [exercise..]',
   describe: "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
-  builder: (y) => withCheckTimeout(withExercises(y)),
-  run: (argv) => runCommand((life) => selftest({ ...gradingOptions(argv), lang: 'en', exercises: argv.exercises, color: argv.color }, life)),
+  builder: (y) => withCheckTimeout(withExerciseFolders(y)),
+  run: (argv) => runCommand((life) => selftest({ ...gradingOptions(argv), lang: 'en', exercises: argv.exercise, folders: argv.exercises, color: argv.color }, life)),
 });
 
 /**
@@ -29,7 +30,7 @@ export const selftestCommand = defineCommand({
  * engine (root: some change the firewall) and removes exactly what they made.
  */
 async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
-  const graders = selectGraders(args.exercises);
+  const graders = selectGraders(args.exercises, args.folders);
   if (process.getuid?.() !== 0) throw new UsageError('selftest builds fixtures with docker and iptables commands on this machine: run as root');
   const target = resolveTarget(undefined);
   if (!target.sameHost) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
@@ -39,7 +40,7 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   let mismatches = 0;
   for (const grader of graders) {
       const exercise = loadExercise(grader);
-      const set = loadFixtures(grader.id);
+      const set = loadFixtures(grader.id, grader.dir);
       try {
         await assertNothingReserved(docker, set);
       } catch (err) {

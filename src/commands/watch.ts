@@ -67,7 +67,7 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
   });
 
   // Rule changes make no engine event: DOCKER-USER is read every few seconds where it can be (root, local engine).
-  const watchesFirewall = exercises.some((e) => e.id === 'docker-user-firewall') && engine.target.sameHost && process.getuid?.() === 0;
+  const watchesFirewall = exercises.some((e) => e.readsFirewall) && engine.target.sameHost && process.getuid?.() === 0;
   let lastChain: string | undefined;
   const poll = watchesFirewall
     ? setInterval(() => {

@@ -53,6 +53,7 @@ export class DockerHost {
       running: isRunning(c),
       status: c.State.Status,
       exitCode: c.State.ExitCode,
+      ...(c.State.Error && { error: c.State.Error }),
       networkMode: c.HostConfig.NetworkMode ?? '',
       endpoints: Object.entries(c.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => ({
         networkId: endpoint.NetworkID,

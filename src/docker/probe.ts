@@ -74,6 +74,11 @@ export class Probe {
     return (await this.run(`ping -c 1 -W 1 ${shellQuote(address)} >/dev/null 2>&1`, 2)).exitCode === 0;
   }
 
+  /** True when a TCP connection to address:port is accepted within a second (nc ends at once: its input is empty). */
+  async connects(address: string, port: number): Promise<boolean> {
+    return (await this.run(`nc -w 1 ${shellQuote(address)} ${port} </dev/null >/dev/null 2>&1`, 2)).exitCode === 0;
+  }
+
   /**
    * What an HTTP server at address:port answers to GET / within `deadlineS`
    * (fractions allowed), and how long the exchange took inside the probe.

@@ -50,6 +50,8 @@ export interface Check<Ctx> extends CheckSpec<Ctx> {
 
 export interface Grader<Ctx> {
   id: string;
+  /** the exercise's folder, when it is not the package's exercises/<id> (an instructor's) */
+  dir?: string;
   checks: CheckSpec<Ctx>[];
   /**
    * Starts, before any check asks, the probes its checks will most likely need:

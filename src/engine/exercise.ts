@@ -1,44 +1,94 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { exercisesDir } from '../paths.js';
-import type { Check, Grader, Lang, Localized } from './check.js';
+import type { Check, CheckSpec, Grader, Lang, Localized } from './check.js';
+import type { GradingContext } from './context.js';
 import type { Exercise } from './runner.js';
+import { dataCheck, type DataCheckEntry } from './vocabulary.js';
 
 export type { Lang } from './check.js';
 
-/** exercises/<id>/exercise.yaml: what students read and how many points each check is worth. */
-interface ExerciseMetadata {
+/** exercises/<id>/exercise.yaml: what students read, how many points each check is worth, and the checks written as data. */
+export interface ExerciseMetadata {
+  /** place in the course: exercises are listed and graded by it, then by id */
+  order?: number;
   title: Localized;
+  /** `firewall`: the checks read the host's filter table, so `watch` polls DOCKER-USER */
+  reads?: string[];
   /** hidden: students see whether the check passed, never what it expected (instructors see everything) */
-  checks: Record<string, { title: Localized; points: number; hidden?: boolean }>;
+  checks: Record<string, DataCheckEntry & { title: Localized; points: number; hidden?: boolean }>;
 }
 
-function readMetadata(id: string): ExerciseMetadata {
-  return parse(readFileSync(join(exercisesDir, id, 'exercise.yaml'), 'utf8')) as ExerciseMetadata;
+/** One exercise folder: its id is the folder's name. */
+export interface ExerciseFolder {
+  id: string;
+  dir: string;
+  order: number;
+}
+
+/** Folders an instructor adds: --exercises DIR, then DOCKNET_EXERCISES (several joined like PATH). */
+export function extraExerciseRoots(cli: string[] = [], env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...cli, ...(env.DOCKNET_EXERCISES ?? '').split(delimiter).filter(Boolean)].map((d) => resolve(d));
 }
 
 /**
- * Joins a grader's checks with its exercise's metadata. Mismatches are the
- * author's mistake and stop everything: a check without points, or points
- * without a check, would silently change every student's score.
+ * Every exercise: the package's folders, then an instructor's. The folders are the
+ * registry; an id twice is an error, since which one graded would be an accident.
  */
-export function loadExercise<Ctx>(grader: Grader<Ctx>, lang: Lang = 'en'): Exercise<Ctx> {
-  const meta = readMetadata(grader.id);
+export function exerciseFolders(extraRoots: string[] = []): ExerciseFolder[] {
+  const seen = new Map<string, ExerciseFolder>();
+  for (const root of [exercisesDir, ...extraRoots]) {
+    if (!existsSync(root)) throw new Error(`exercise folder ${root} does not exist`);
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      const dir = join(root, entry.name);
+      if (!entry.isDirectory() || !existsSync(join(dir, 'exercise.yaml'))) continue;
+      const earlier = seen.get(entry.name);
+      if (earlier) throw new Error(`exercise ${entry.name} is defined twice: ${earlier.dir} and ${dir}`);
+      seen.set(entry.name, { id: entry.name, dir, order: readMetadata(dir).order ?? Number.MAX_SAFE_INTEGER });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+}
+
+export function readMetadata(dir: string): ExerciseMetadata {
+  return parse(readFileSync(join(dir, 'exercise.yaml'), 'utf8')) as ExerciseMetadata;
+}
+
+function folderOf(grader: Grader<unknown>): string {
+  return grader.dir ?? join(exercisesDir, grader.id);
+}
+
+/**
+ * Joins a grader's checks with its exercise's metadata, in the metadata's order: an
+ * entry with a `kind` is a check written as data, any other is the grader's code.
+ * Mismatches are the author's mistake and stop everything: a check without points,
+ * or points without a check, would silently change every student's score.
+ */
+export function loadExercise(grader: Grader<GradingContext>, lang: Lang = 'en'): Exercise<GradingContext> {
+  const meta = readMetadata(folderOf(grader));
+  const code = new Map<string, CheckSpec<GradingContext>>(grader.checks.map((c) => [c.id, c]));
+  const missing = grader.checks.filter((c) => !meta.checks?.[c.id]).map((c) => c.id);
+  if (missing.length > 0) throw new Error(`exercise ${grader.id}: check ${missing.map((id) => `"${id}"`).join(', ')} has no entry in exercise.yaml`);
   const declared = new Set<string>();
-  const checks: Check<Ctx>[] = grader.checks.map((spec) => {
-    const m = meta.checks?.[spec.id];
-    if (!m) throw new Error(`exercise ${grader.id}: check "${spec.id}" has no entry in exercise.yaml`);
-    if (!(Number.isInteger(m.points) && m.points >= 0)) throw new Error(`exercise ${grader.id}: check "${spec.id}" needs whole, non-negative points`);
+  const checks: Check<GradingContext>[] = Object.entries(meta.checks ?? {}).map(([id, m]) => {
+    const spec = m.kind !== undefined ? dataCheck(id, m) : code.get(id);
+    if (!spec) throw new Error(`exercise ${grader.id}: exercise.yaml lists checks no grader runs: "${id}" has no kind and no code`);
+    if (m.kind !== undefined && code.has(id)) throw new Error(`exercise ${grader.id}: check "${id}" is both data and code`);
+    if (!(Number.isInteger(m.points) && m.points >= 0)) throw new Error(`exercise ${grader.id}: check "${id}" needs whole, non-negative points`);
     for (const need of spec.needs ?? []) {
       // declared-before keeps the prerequisite graph free of cycles
-      if (!declared.has(need)) throw new Error(`exercise ${grader.id}: check "${spec.id}" needs "${need}", which is not declared before it`);
+      if (!declared.has(need)) throw new Error(`exercise ${grader.id}: check "${id}" needs "${need}", which is not declared before it`);
     }
-    declared.add(spec.id);
-    if (m.hidden !== undefined && typeof m.hidden !== 'boolean') throw new Error(`exercise ${grader.id}: check "${spec.id}" has hidden: ${String(m.hidden)}, not true or false`);
+    declared.add(id);
+    if (m.hidden !== undefined && typeof m.hidden !== 'boolean') throw new Error(`exercise ${grader.id}: check "${id}" has hidden: ${String(m.hidden)}, not true or false`);
     return { ...spec, title: m.title[lang] ?? m.title.en, points: m.points, ...(m.hidden && { hidden: true }) };
   });
-  const unused = Object.keys(meta.checks ?? {}).filter((id) => !declared.has(id));
-  if (unused.length > 0) throw new Error(`exercise ${grader.id}: exercise.yaml lists checks no grader runs: ${unused.join(', ')}`);
-  return { id: grader.id, title: meta.title[lang] ?? meta.title.en, checks, ...(grader.warmUp && { warmUp: grader.warmUp }) };
+  return {
+    id: grader.id,
+    title: meta.title[lang] ?? meta.title.en,
+    checks,
+    ...(meta.reads?.includes('firewall') && { readsFirewall: true }),
+    ...(grader.warmUp && { warmUp: grader.warmUp }),
+  };
 }

@@ -18,6 +18,8 @@ export interface Exercise<Ctx> {
   id: string;
   title: string;
   checks: Check<Ctx>[];
+  /** its checks read the host's firewall: a change there, which makes no engine event, changes its grade */
+  readsFirewall?: boolean;
   warmUp?(ctx: Ctx): void;
 }
 

@@ -53,6 +53,8 @@ export interface Container {
   /** the engine's word for its state: running, exited, created, restarting, paused… */
   status: string;
   exitCode: number;
+  /** why the engine could not start it (a host port already taken, …) */
+  error?: string;
   /** bridge, host, none, container:<id>, or a network's name */
   networkMode: string;
   /** in the order the engine lists them */
@@ -100,6 +102,12 @@ export interface Probe {
   /** true when an ICMP echo is answered within a second */
   pings(address: string): Promise<boolean>;
   interfaces(): Promise<NetInterface[]>;
+  /** true when a TCP connection is accepted within a second */
+  connects(address: string, port: number): Promise<boolean>;
+  /** what a server at address:port answers to an HTTP GET within `deadlineS` */
+  httpGet(address: string, port: number, deadlineS: number): Promise<{ answer?: string }>;
+  /** a shell script in the probe, with a time limit */
+  run(script: string, limitS?: number): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** whether the sentinel answered within `deadlineS`, and how long the exchange took */
   reaches(sentinel: Sentinel, deadlineS: number): Promise<{ reached: boolean; elapsedS: number }>;
 }

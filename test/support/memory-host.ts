@@ -136,6 +136,15 @@ export class MemoryProbes implements Probes {
         if (quirks.dropsPings?.includes(address)) return false;
         return running.some((c) => c.endpoints.some((e) => e.address === address && (hostNamespace || shared(e))));
       },
+      async connects(address) {
+        return this.pings(address);
+      },
+      async httpGet() {
+        return {};
+      },
+      async run() {
+        throw new Error('no shell in memory');
+      },
       async interfaces() {
         return interfaces;
       },
