@@ -12,7 +12,13 @@ import { graders } from '../graders/index.js';
 import { LABEL, OWNER } from '../src/docker/labels.js';
 import { DOCKNET } from '../test/support/cli.js';
 import { docker, FIXTURE_IMAGE, requireEngineOrFail } from '../test/support/engine.js';
-import { applyFixture, assertNothingReserved, loadFixtures, removeFixture, type Fixture } from '../test/support/fixtures.js';
+import {
+  applyFixture,
+  assertNothingReserved,
+  loadFixtures,
+  removeFixture,
+  type Fixture,
+} from '../test/support/fixtures.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROSTER_RUNS = Number(process.env.BENCH_ROSTER_RUNS ?? 3);
@@ -61,7 +67,8 @@ async function time(label: string, args: string[], runs: number, expectExit = 0)
       seconds.push((Date.now() - t0) / 1000);
       return result;
     });
-    if (run.exitCode !== expectExit) throw new Error(`${label}: exit code ${run.exitCode}, not ${expectExit}:\n${run.stdout}\n${run.stderr}`);
+    if (run.exitCode !== expectExit)
+      throw new Error(`${label}: exit code ${run.exitCode}, not ${expectExit}:\n${run.stdout}\n${run.stderr}`);
     containers = Math.max(containers, created);
   }
   process.stderr.write(`bench: ${label}: median ${fmt(median(seconds))} s\n`);
@@ -93,12 +100,14 @@ async function uncrowdHost(): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [CROWD_LABEL] } });
   const limit = pLimit(8);
   await Promise.all(containers.map((c) => limit(() => docker.getContainer(c.Id).remove({ force: true }))));
-  for (const n of await docker.listNetworks({ filters: { label: [CROWD_LABEL] } })) await docker.getNetwork(n.Id).remove();
+  for (const n of await docker.listNetworks({ filters: { label: [CROWD_LABEL] } }))
+    await docker.getNetwork(n.Id).remove();
 }
 
 function table(rows: Timing[]): string {
   const lines = ['| run | min (s) | median (s) | grader containers |', '|---|---:|---:|---:|'];
-  for (const r of rows) lines.push(`| ${r.label} | ${fmt(Math.min(...r.seconds))} | ${fmt(median(r.seconds))} | ${r.containers} |`);
+  for (const r of rows)
+    lines.push(`| ${r.label} | ${fmt(Math.min(...r.seconds))} | ${fmt(median(r.seconds))} | ${r.containers} |`);
   return lines.join('\n');
 }
 
@@ -106,7 +115,8 @@ async function main(): Promise<void> {
   await requireEngineOrFail();
   const sets = graders.map((g) => loadFixtures(g.id));
   for (const set of sets) await assertNothingReserved(set);
-  if ((await docker.listContainers({ all: true, filters: { label: [CROWD_LABEL] } })).length > 0) throw new Error('a crowd from an earlier bench is still here: remove containers labelled io.docknet.bench');
+  if ((await docker.listContainers({ all: true, filters: { label: [CROWD_LABEL] } })).length > 0)
+    throw new Error('a crowd from an earlier bench is still here: remove containers labelled io.docknet.bench');
   const applied: Fixture[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'docknet-bench-'));
   try {
@@ -122,11 +132,22 @@ async function main(): Promise<void> {
     for (const g of graders) plain.push(await time(g.id, ['check', g.id, '--junit', junit], RUNS));
 
     const roster = join(dir, 'roster.csv');
-    writeFileSync(roster, `id,endpoint\n${Array.from({ length: 20 }, (_, i) => `s${i + 1},unix:///var/run/docker.sock`).join('\n')}\n`);
-    const class20 = await time('20-entry roster, all exercises', ['grade', '--roster', roster, '--out', join(dir, 'class')], ROSTER_RUNS);
+    writeFileSync(
+      roster,
+      `id,endpoint\n${Array.from({ length: 20 }, (_, i) => `s${i + 1},unix:///var/run/docker.sock`).join('\n')}\n`,
+    );
+    const class20 = await time(
+      '20-entry roster, all exercises',
+      ['grade', '--roster', roster, '--out', join(dir, 'class')],
+      ROSTER_RUNS,
+    );
 
     await crowdHost();
-    const crowded = await time(`all exercises, ${CROWD.containers} other containers on ${CROWD.networks} networks`, ['check', '--junit', junit], RUNS);
+    const crowded = await time(
+      `all exercises, ${CROWD.containers} other containers on ${CROWD.networks} networks`,
+      ['check', '--junit', junit],
+      RUNS,
+    );
 
     const all = median(plain[0].seconds);
     const targets = [

@@ -2,7 +2,17 @@
 // of packet from outside that the rules tell apart is walked through the host's filter
 // table (first match wins, jumps followed), and each point of the policy is one check.
 // No packet is ever sent.
-import { fail, inLang, pass, t, type CheckSpec, type Grader, type Lang, type Outcome, type Text } from '../src/engine/check.js';
+import {
+  fail,
+  inLang,
+  pass,
+  t,
+  type CheckSpec,
+  type Grader,
+  type Lang,
+  type Outcome,
+  type Text,
+} from '../src/engine/check.js';
 import type { GradingContext } from '../src/engine/context.js';
 import type { FirewallState } from '../src/net/firewall-state.js';
 import { describeVerdict, evaluate, type Packet, type Verdict } from '../src/net/firewall.js';
@@ -32,7 +42,8 @@ const ICMP_ERRORS = [3, 4, 5, 11, 12];
  * DNAT (so ports are the container's). A class is judged by one packet of it.
  */
 export function packetClassesOf(state: Pick<FirewallState, 'ruleset' | 'externalInterface' | 'bridges'>) {
-  const destinations = state.bridges.length > 0 ? state.bridges.map((b) => ({ iface: b.name, subnets: b.subnets })) : [DEFAULT_BRIDGE];
+  const destinations =
+    state.bridges.length > 0 ? state.bridges.map((b) => ({ iface: b.name, subnets: b.subnets })) : [DEFAULT_BRIDGE];
   const classes = (scope: Omit<Scope, 'inIface' | 'destinations'>): Sample[] =>
     packetClasses(state.ruleset, CHAIN, { ...scope, inIface: state.externalInterface, destinations });
   return {
@@ -56,8 +67,14 @@ const POLICY_WORDS = {
   https: t('new TCP connections to port 443', '443 번 포트로의 새 TCP 연결'),
   otherTcp: t('new TCP connections to every other port', '다른 모든 포트로의 새 TCP 연결'),
   udp: t('new UDP packets to every port', '모든 포트로의 새 UDP 패킷'),
-  icmp: t('new ICMP requests (echo, timestamp, info, address-mask)', '새 ICMP 요청 (echo, timestamp, info, address-mask)'),
-  replies: t('ESTABLISHED and RELATED packets (replies and ICMP errors)', 'ESTABLISHED, RELATED 패킷 (응답과 ICMP 오류)'),
+  icmp: t(
+    'new ICMP requests (echo, timestamp, info, address-mask)',
+    '새 ICMP 요청 (echo, timestamp, info, address-mask)',
+  ),
+  replies: t(
+    'ESTABLISHED and RELATED packets (replies and ICMP errors)',
+    'ESTABLISHED, RELATED 패킷 (응답과 ICMP 오류)',
+  ),
 } satisfies Record<string, Text>;
 
 type Packets = ReturnType<typeof packetClassesOf>;
@@ -128,7 +145,10 @@ function describeVerdictKo(verdict: Verdict): string {
 // A check quotes a few packet classes, then counts the rest.
 const QUOTED = 3;
 function listed(judged: Judged[], lang: Lang): string {
-  const quoted = judged.slice(0, QUOTED).map((j) => sentence(j, lang)).join('; ');
+  const quoted = judged
+    .slice(0, QUOTED)
+    .map((j) => sentence(j, lang))
+    .join('; ');
   const more = judged.length - QUOTED;
   if (more <= 0) return quoted;
   return lang === 'en' ? `${quoted}; and ${more} more classes of packets` : `${quoted}; 외 ${more} 개 패킷 부류`;
@@ -147,11 +167,14 @@ export function judgePolicy(ruleset: Ruleset, samples: Sample[], wanted: Wanted,
       : `${inLang(what, lang)}, 외부에서 모든 Docker 브리지로 (패킷 부류 ${judged.length} 개): ${FATE_WORDS[lang][wanted]}`;
   const wrong = judged.filter((j) => j.fate !== wanted && j.fate !== 'undecidable');
   if (wrong.length > 0) {
-    return fail(inBoth((lang) => sentence(wrong[0], lang)), {
-      expected: inBoth(policy),
-      actual: inBoth((lang) => listed(wrong, lang)),
-      hint: inBoth((lang) => hintFor(ruleset, inLang(advice, lang), wrong[0], wanted, lang)),
-    });
+    return fail(
+      inBoth((lang) => sentence(wrong[0], lang)),
+      {
+        expected: inBoth(policy),
+        actual: inBoth((lang) => listed(wrong, lang)),
+        hint: inBoth((lang) => hintFor(ruleset, inLang(advice, lang), wrong[0], wanted, lang)),
+      },
+    );
   }
   const undecided = judged.find((j) => j.fate === 'undecidable');
   if (undecided) throw new Error(sentence(undecided, 'en'));
@@ -187,7 +210,10 @@ export function judgeEffect(ruleset: Ruleset, p: Packets, externalInterface: str
       `DOCKER-USER 가 외부에서 들어오는 트래픽을 하나도 차단하지 않음: ${sentence(judged[0], 'ko')}`,
     ),
     {
-      expected: t('new connections to ports other than 80 and 443 dropped or rejected', '80, 443 이외의 포트로 오는 새 연결이 차단됨 (DROP 또는 REJECT)'),
+      expected: t(
+        'new connections to ports other than 80 and 443 dropped or rejected',
+        '80, 443 이외의 포트로 오는 새 연결이 차단됨 (DROP 또는 REJECT)',
+      ),
       actual: t(
         `none of the ${judged.length} classes of packets from outside (new TCP, UDP and ICMP, and replies) is dropped or rejected`,
         `외부에서 오는 패킷 부류 ${judged.length} 개 (새 TCP, UDP, ICMP 연결과 응답) 중 DROP 또는 REJECT 된 것이 없음`,
@@ -212,7 +238,8 @@ function orderNote(ruleset: Ruleset, wrong: Judged, wanted: Wanted, lang: Lang):
   const rest = { ...chain, rules: chain.rules.filter((r) => r.index > decider.index) };
   const instead = evaluate({ chains: new Map(ruleset.chains).set(chain.name, rest) }, CHAIN, wrong.packet);
   // Docker's own unconditional RETURN is what lets everything through, never the cure
-  if (fateOf(instead) !== wanted || !instead.rule || (instead.kind === 'return' && isUnconditional(instead.rule))) return undefined;
+  if (fateOf(instead) !== wanted || !instead.rule || (instead.kind === 'return' && isUnconditional(instead.rule)))
+    return undefined;
   const found =
     lang === 'en'
       ? `\`${instead.rule.text}\` would ${wanted === 'allowed' ? 'let it through' : 'stop it'}, but \`${decider.text}\` comes before it and the first match wins.`
@@ -241,9 +268,13 @@ export function misplacedRules(ruleset: Ruleset): Rule[] {
   return NOT_COUNTED.flatMap((name) => ruleset.chains.get(name)?.rules ?? []).filter(({ target, matches }) => {
     if (target.kind !== 'ACCEPT' && target.kind !== 'DROP' && target.kind !== 'REJECT') return false;
     const aboutWebPorts = matches.some(
-      (m) => m.kind === 'destinationPort' && m.ranges.some(({ from, to }) => WEB_PORTS.some((port) => from <= port && port <= to)),
+      (m) =>
+        m.kind === 'destinationPort' &&
+        m.ranges.some(({ from, to }) => WEB_PORTS.some((port) => from <= port && port <= to)),
     );
-    const catchAll = target.kind !== 'ACCEPT' && matches.every((m) => m.kind === 'comment' || m.kind === 'protocol' || m.kind === 'inInterface');
+    const catchAll =
+      target.kind !== 'ACCEPT' &&
+      matches.every((m) => m.kind === 'comment' || m.kind === 'protocol' || m.kind === 'inInterface');
     return aboutWebPorts || catchAll;
   });
 }
@@ -257,13 +288,24 @@ function misplacedNote(ruleset: Ruleset, lang: Lang): string | undefined {
     : `이 실습의 규칙으로 보이지만 지금 위치에서는 인정되지 않는 규칙이 있습니다: ${list}. Docker 의 트래픽은 DOCKER-USER 에서 판정됩니다 (FORWARD 는 Docker 가 관리하고, INPUT 은 호스트 자신에게 오는 트래픽만 봅니다): 규칙을 DOCKER-USER 에 넣고, 이 규칙들은 \`iptables -D <체인> <번호>\` 로 지우세요.`;
 }
 
-function policy(id: string, pick: Policy, wanted: Wanted, advice: (externalInterface: string) => Text): CheckSpec<GradingContext> {
+function policy(
+  id: string,
+  pick: Policy,
+  wanted: Wanted,
+  advice: (externalInterface: string) => Text,
+): CheckSpec<GradingContext> {
   return {
     id,
     needs: ['rules-take-effect'],
     async run(ctx) {
       const state = await ctx.firewall.read();
-      return judgePolicy(state.ruleset, packetClassesOf(state)[pick], wanted, advice(state.externalInterface), POLICY_WORDS[pick]);
+      return judgePolicy(
+        state.ruleset,
+        packetClassesOf(state)[pick],
+        wanted,
+        advice(state.externalInterface),
+        POLICY_WORDS[pick],
+      );
     },
   };
 }
@@ -288,7 +330,10 @@ export const dockerUserFirewall: Grader<GradingContext> = {
           lang === 'en'
             ? `rules read with ${backend}, traffic from outside entering on ${externalInterface}`
             : `${backend} 로 읽은 규칙, 외부에서 ${externalInterface} 인터페이스로 들어오는 트래픽`;
-        return { ...outcome, actual: inBoth((lang) => (actual ? `${source(lang)}: ${inLang(actual, lang)}` : source(lang))) };
+        return {
+          ...outcome,
+          actual: inBoth((lang) => (actual ? `${source(lang)}: ${inLang(actual, lang)}` : source(lang))),
+        };
       },
     },
     policy('allows-http', 'http', 'allowed', allowAbove(80)),
@@ -297,21 +342,25 @@ export const dockerUserFirewall: Grader<GradingContext> = {
       t(
         `end what comes from outside with a DROP (or REJECT) above Docker's \`-j RETURN\`: \`iptables -I DOCKER-USER -i ${iface} -j DROP\`, typed before the rules that allow.`,
         `외부에서 들어오는 트래픽은 Docker 의 \`-j RETURN\` 보다 위에 있는 DROP (또는 REJECT) 으로 끝내야 합니다: 허용하는 규칙보다 먼저 \`iptables -I DOCKER-USER -i ${iface} -j DROP\` 을 입력하세요.`,
-      )),
+      ),
+    ),
     policy('drops-udp', 'udp', 'dropped', () =>
       t(
         'only TCP may pass on 80 and 443: give the rules that allow `-p tcp`, and let UDP, to any port, reach the DROP.',
         '80, 443 에서는 TCP 만 통과할 수 있습니다: 허용하는 규칙에 `-p tcp` 를 붙이고, UDP 는 어느 포트로 가든 DROP 에 닿게 하세요.',
-      )),
+      ),
+    ),
     policy('drops-icmp', 'icmp', 'dropped', () =>
       t(
         'ICMP has no ports, so only a DROP or REJECT for every protocol stops a ping: one limited to `-p tcp` lets it through.',
         'ICMP 에는 포트가 없으므로 모든 프로토콜에 적용되는 DROP 또는 REJECT 만 ping 을 막습니다: `-p tcp` 로 제한한 규칙은 ping 을 통과시킵니다.',
-      )),
+      ),
+    ),
     policy('allows-established', 'replies', 'allowed', () =>
       t(
         'put `iptables -I DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` on top (type it last): without it the DROP also stops the replies to connections your containers open.',
         '`iptables -I DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT` 를 맨 위에 두세요 (마지막에 입력하세요): 이 규칙이 없으면 DROP 이 컨테이너가 밖으로 연 연결의 응답까지 막습니다.',
-      )),
+      ),
+    ),
   ],
 };

@@ -9,7 +9,9 @@ import { internalNetwork } from './internal-network.js';
 // The checks written in code, found by their exercise's id. Which exercises exist, and
 // in what order, is the folders' business (exercises/<id>/exercise.yaml): an exercise
 // with no code here is graded from its data alone.
-const code = new Map<string, Grader<GradingContext>>([internalNetwork, fixedIp, aliasDns, dockerUserFirewall].map((g) => [g.id, g]));
+const code = new Map<string, Grader<GradingContext>>(
+  [internalNetwork, fixedIp, aliasDns, dockerUserFirewall].map((g) => [g.id, g]),
+);
 
 /** Every exercise, the package's and those in `extraRoots` (an instructor's folders), in course order. */
 export function loadGraders(extraRoots: string[] = extraExerciseRoots()): Grader<GradingContext>[] {

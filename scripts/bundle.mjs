@@ -7,16 +7,22 @@ import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 // The class page inlines Chart.js's browser build; an installed docknet has no node_modules to read it from.
-const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+const chartJs = readFileSync(
+  join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
+  'utf8',
+);
 
 // dockerode loads gRPC and protobuf at start for BuildKit sessions (`buildImage` with
 // version "2"), which docknet never asks for: a stand-in keeps them out of every start.
 const withoutBuildKitSessions = {
   name: 'without-buildkit-sessions',
   setup(b) {
-    b.onResolve({ filter: /^\.\/session$/ }, (args) => (/dockerode[\\/]lib/.test(args.importer) ? { path: 'dockerode-session', namespace: 'stub' } : undefined));
+    b.onResolve({ filter: /^\.\/session$/ }, (args) =>
+      /dockerode[\\/]lib/.test(args.importer) ? { path: 'dockerode-session', namespace: 'stub' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: "module.exports = (docker, auth, handler) => handler(new Error('BuildKit build sessions are not available in docknet'));",
+      contents:
+        "module.exports = (docker, auth, handler) => handler(new Error('BuildKit build sessions are not available in docknet'));",
       loader: 'js',
     }));
   },

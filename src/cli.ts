@@ -26,7 +26,9 @@ function die(err: unknown): never {
   if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   const usage = err instanceof UsageError;
   const text = errorMessage(err).trimEnd();
-  process.stderr.write(`docknet: ${usage ? '' : 'internal error: '}${text}${debug || usage ? '' : '\n(run with --debug for details)'}\n`);
+  process.stderr.write(
+    `docknet: ${usage ? '' : 'internal error: '}${text}${debug || usage ? '' : '\n(run with --debug for details)'}\n`,
+  );
   process.exit(usage ? EXIT_USAGE : EXIT_INTERNAL);
 }
 
@@ -48,7 +50,10 @@ async function main(): Promise<void> {
     .command(lintCommand)
     .command(newCommand)
     .completion('completion', say('print a shell completion script (bash, zsh): docknet completion >> ~/.bashrc'))
-    .demandCommand(1, 'name a command: check, list, explain, doctor, grade, merge, selftest, probe, lint, new or completion')
+    .demandCommand(
+      1,
+      'name a command: check, list, explain, doctor, grade, merge, selftest, probe, lint, new or completion',
+    )
     .recommendCommands()
     .strict()
     .help()

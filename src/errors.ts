@@ -22,7 +22,12 @@ export class TimeoutError extends Error {
  * Rejects with a TimeoutError when `work` has not settled within `ms`. What `work`
  * yields after that (a hijacked stream, say) goes to `dispose`: nobody else holds it.
  */
-export async function withTimeout<T>(work: Promise<T>, ms: number, what: string, dispose?: (late: T) => void): Promise<T> {
+export async function withTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  dispose?: (late: T) => void,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const deadline = new Promise<never>((_, reject) => {
@@ -31,7 +36,11 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, what: string,
       reject(new TimeoutError(what, ms));
     }, ms);
   });
-  if (dispose) void work.then((late) => timedOut && dispose(late), () => {});
+  if (dispose)
+    void work.then(
+      (late) => timedOut && dispose(late),
+      () => {},
+    );
   try {
     return await Promise.race([work, deadline]);
   } finally {

@@ -55,7 +55,11 @@ export function loadFixtures(exercise: string, exerciseDir?: string): FixtureSet
     exercise,
     reserved: raw.reserved ?? {},
     together: raw.together ?? 'correct',
-    fixtures: Object.entries(raw.fixtures as Record<string, Omit<Fixture, 'name'>>).map(([name, f]) => ({ name, ...f, expect: f.expect ?? {} })),
+    fixtures: Object.entries(raw.fixtures as Record<string, Omit<Fixture, 'name'>>).map(([name, f]) => ({
+      name,
+      ...f,
+      expect: f.expect ?? {},
+    })),
   };
 }
 
@@ -68,7 +72,9 @@ const FIXTURE_LABEL = 'io.docknet.fixture';
 export async function assertNothingReserved(docker: Docker, set: FixtureSet): Promise<void> {
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
   const taken = [
-    ...(set.reserved.containers ?? []).filter((n) => containers.some((c) => c.Names.includes(`/${n}`))).map((n) => `container ${n}`),
+    ...(set.reserved.containers ?? [])
+      .filter((n) => containers.some((c) => c.Names.includes(`/${n}`)))
+      .map((n) => `container ${n}`),
     ...(set.reserved.networks ?? []).filter((n) => networks.some((x) => x.Name === n)).map((n) => `network ${n}`),
   ];
   if (set.reserved.dockerUser === 'default') {

@@ -7,11 +7,18 @@ export function exerciseColumns(exercises: Pick<Exercise<unknown>, 'id' | 'check
   return exercises.map((e) => ({ id: e.id, maxScore: maxScoreOf(e) }));
 }
 
-export function summarize(exercises: ExerciseColumn[], roster: StudentId[], results: Map<string, StudentResult>): ClassSummary {
+export function summarize(
+  exercises: ExerciseColumn[],
+  roster: StudentId[],
+  results: Map<string, StudentResult>,
+): ClassSummary {
   const maxScore = exercises.reduce((s, e) => s + e.maxScore, 0);
   const reports = roster.flatMap((s) => results.get(s.id)?.report ?? []);
   const totals = reports.map((r) => r.score).sort((a, b) => a - b);
-  const buckets = Array.from({ length: 11 }, (_, i) => ({ range: i === 10 ? '100%' : `${i * 10}–${i * 10 + 9}%`, students: 0 }));
+  const buckets = Array.from({ length: 11 }, (_, i) => ({
+    range: i === 10 ? '100%' : `${i * 10}–${i * 10 + 9}%`,
+    students: 0,
+  }));
   for (const total of totals) {
     const share = maxScore === 0 ? 1 : total / maxScore;
     buckets[share >= 1 ? 10 : Math.floor(share * 10)].students++;
@@ -37,10 +44,15 @@ export function summarize(exercises: ExerciseColumn[], roster: StudentId[], resu
     maxScore,
     ...(totals.length > 0 && {
       mean: Math.round((totals.reduce((s, t) => s + t, 0) / totals.length) * 10) / 10,
-      median: totals.length % 2 ? totals[(totals.length - 1) / 2] : (totals[totals.length / 2 - 1] + totals[totals.length / 2]) / 2,
+      median:
+        totals.length % 2
+          ? totals[(totals.length - 1) / 2]
+          : (totals[totals.length / 2 - 1] + totals[totals.length / 2]) / 2,
     }),
     distribution: buckets,
-    mostFailed: [...failures.values()].sort((a, b) => b.failed - a.failed || a.exercise.localeCompare(b.exercise)).slice(0, 10),
+    mostFailed: [...failures.values()]
+      .sort((a, b) => b.failed - a.failed || a.exercise.localeCompare(b.exercise))
+      .slice(0, 10),
     ...(shared.length > 0 && { sharedEngineIds: shared }),
   };
 }

@@ -31,14 +31,37 @@ export function sameExercises(result: StudentResult, columns: ExerciseColumn[]):
 }
 
 /** A class's results as its reports read them: who, in roster order, and how they did (no endpoint: it may hold a password). */
-export function classResults(columns: ExerciseColumn[], roster: Student[], results: Map<string, StudentResult>): ClassResults {
-  return { columns, roster: roster.map(({ id, name, where }) => ({ id, name, where })), results, summary: summarize(columns, roster, results) };
+export function classResults(
+  columns: ExerciseColumn[],
+  roster: Student[],
+  results: Map<string, StudentResult>,
+): ClassResults {
+  return {
+    columns,
+    roster: roster.map(({ id, name, where }) => ({ id, name, where })),
+    results,
+    summary: summarize(columns, roster, results),
+  };
 }
 
 /** The gradebook, summary and report.html for every student of the run, and the summary on stdout. */
-export async function writeClassFiles(out: string, columns: ExerciseColumn[], roster: Student[], results: Map<string, StudentResult>, lang: Lang = 'en'): Promise<void> {
+export async function writeClassFiles(
+  out: string,
+  columns: ExerciseColumn[],
+  roster: Student[],
+  results: Map<string, StudentResult>,
+  lang: Lang = 'en',
+): Promise<void> {
   const graded = { kind: 'class', class: classResults(columns, roster, results) } as const;
-  await writeReports(reportersFor({ gradebook: join(out, 'gradebook.csv'), json: join(out, 'summary.json'), html: join(out, 'report.html'), lang }), graded);
+  await writeReports(
+    reportersFor({
+      gradebook: join(out, 'gradebook.csv'),
+      json: join(out, 'summary.json'),
+      html: join(out, 'report.html'),
+      lang,
+    }),
+    graded,
+  );
   process.stdout.write('\n');
   await writeReports(reportersFor({ console: {} }), graded);
   process.stdout.write(`gradebook: ${join(out, 'gradebook.csv')}\nreport: ${join(out, 'report.html')}\n`);

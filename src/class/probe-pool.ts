@@ -44,7 +44,10 @@ export class ProbePool {
     if (this.closed) throw new Error('the class run is over');
     let entry = this.entries.get(endpoint);
     if (!entry) {
-      const opened = open().then((engine) => ({ engine, probes: new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: this.timeoutMs }) }));
+      const opened = open().then((engine) => ({
+        engine,
+        probes: new ProbeSession(engine.docker, randomBytes(6).toString('hex'), { timeoutMs: this.timeoutMs }),
+      }));
       entry = { opened, users: 0 };
       this.entries.set(endpoint, entry);
     }
@@ -91,7 +94,9 @@ export class ProbePool {
     try {
       await opened.probes.close();
     } catch (err) {
-      this.note(`could not remove the probes on ${endpoint} (the next run there removes them): ${errorMessage(err).split('\n')[0]}`);
+      this.note(
+        `could not remove the probes on ${endpoint} (the next run there removes them): ${errorMessage(err).split('\n')[0]}`,
+      );
     } finally {
       opened.engine.close();
     }

@@ -52,9 +52,11 @@ export class Progress {
     const who = visible(`${result.student.id}${result.student.name ? ` (${result.student.name})` : ''}`);
     const seconds = pc.dim(`${(result.durationMs / 1000).toFixed(1)} s`);
     const count = pc.dim(`[${this.done}/${this.total}]`);
-    if (!result.report) return `${count} ${pc.magenta('!')} ${who}: ${pc.magenta(`not graded: ${visible(result.error ?? '')}`)} ${seconds}`;
+    if (!result.report)
+      return `${count} ${pc.magenta('!')} ${who}: ${pc.magenta(`not graded: ${visible(result.error ?? '')}`)} ${seconds}`;
     const { score, maxScore } = result.report;
-    const mark = result.status === 'graded-with-errors' ? pc.magenta('!') : score === maxScore ? pc.green('✓') : pc.yellow('✗');
+    const mark =
+      result.status === 'graded-with-errors' ? pc.magenta('!') : score === maxScore ? pc.green('✓') : pc.yellow('✗');
     const errors = result.status === 'graded-with-errors' ? pc.magenta(' (some checks could not be decided)') : '';
     return `${count} ${mark} ${who}: ${score}/${maxScore}${errors} ${seconds}`;
   }

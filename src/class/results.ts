@@ -3,7 +3,11 @@ import type { GradingReport, StudentResult, StudentStatus } from '../engine/resu
 import type { Student } from './roster.js';
 
 /** What a student's result records before its grading ends: who, which exercises, when. */
-export function resultStart(student: Student, exercises: Pick<Exercise<unknown>, 'id' | 'title' | 'checks'>[], startedMs: number): Pick<StudentResult, 'student' | 'exercises' | 'startedAt'> {
+export function resultStart(
+  student: Student,
+  exercises: Pick<Exercise<unknown>, 'id' | 'title' | 'checks'>[],
+  startedMs: number,
+): Pick<StudentResult, 'student' | 'exercises' | 'startedAt'> {
   return {
     student: { id: student.id, name: student.name, where: student.where },
     exercises: exercises.map((e) => ({ id: e.id, title: e.title, maxScore: maxScoreOf(e) })),

@@ -72,7 +72,8 @@ function checkEntries(entries: RawEntry[], baseDir: string, path: string): Stude
     const where = `${path}: student ${index + 1}`;
     if (typeof entry !== 'object' || entry === null) throw new UsageError(`${where} is not a set of fields`);
     const unknown = Object.keys(entry).filter((k) => !(COLUMNS as readonly string[]).includes(k));
-    if (unknown.length > 0) throw new UsageError(`${where} has unknown fields ${unknown.join(', ')} (known: ${COLUMNS.join(', ')})`);
+    if (unknown.length > 0)
+      throw new UsageError(`${where} has unknown fields ${unknown.join(', ')} (known: ${COLUMNS.join(', ')})`);
     const field = (key: (typeof COLUMNS)[number]) => {
       const value = entry[key];
       return value === undefined || value === null || value === '' ? undefined : String(value).trim();
@@ -83,13 +84,17 @@ function checkEntries(entries: RawEntry[], baseDir: string, path: string): Stude
     if (!endpoint) throw new UsageError(`${where} (${id}) has no endpoint`);
     const slug = slugOf(id);
     const clash = seen.get(slug);
-    if (clash !== undefined) throw new UsageError(`${where}: id "${id}" is ${clash === id ? 'listed twice' : `too close to "${clash}" to tell their report files apart`}`);
+    if (clash !== undefined)
+      throw new UsageError(
+        `${where}: id "${id}" is ${clash === id ? 'listed twice' : `too close to "${clash}" to tell their report files apart`}`,
+      );
     seen.set(slug, id);
     const tls = field('tls');
     const identity = field('identity');
     const hostkey = field('hostkey');
     const fingerprint = hostkey && normalizeFingerprint(hostkey);
-    if (hostkey && !fingerprint) throw new UsageError(`${where} (${id}): hostkey must be a fingerprint as ssh-keygen -l prints it, SHA256:…`);
+    if (hostkey && !fingerprint)
+      throw new UsageError(`${where} (${id}): hostkey must be a fingerprint as ssh-keygen -l prints it, SHA256:…`);
     const credentials: Credentials = {
       ...(tls && { tlsDir: resolve(baseDir, tls) }),
       ...(identity && { identity: resolve(baseDir, identity) }),
@@ -97,16 +102,22 @@ function checkEntries(entries: RawEntry[], baseDir: string, path: string): Stude
     };
     let label: string;
     try {
-      if (URL.canParse(endpoint) && new URL(endpoint).password) throw new UsageError('a password in the endpoint is not supported (give an identity file)');
+      if (URL.canParse(endpoint) && new URL(endpoint).password)
+        throw new UsageError('a password in the endpoint is not supported (give an identity file)');
       label = endpointLabel(endpoint, Boolean(tls));
     } catch (err) {
       // the endpoint itself is not repeated: it may hold a password
-      const reason = errorMessage(err).startsWith('cannot understand') ? 'the endpoint is not an engine address (use unix:///path, tcp://host:port or ssh://user@host)' : errorMessage(err);
+      const reason = errorMessage(err).startsWith('cannot understand')
+        ? 'the endpoint is not an engine address (use unix:///path, tcp://host:port or ssh://user@host)'
+        : errorMessage(err);
       throw new UsageError(`${where} (${id}): ${reason}`);
     }
-    if (tls && !endpoint.startsWith('tcp://')) throw new UsageError(`${where} (${id}): tls is for tcp:// endpoints only`);
-    if (identity && !endpoint.startsWith('ssh://')) throw new UsageError(`${where} (${id}): identity is for ssh:// endpoints only`);
-    if (hostkey && !endpoint.startsWith('ssh://')) throw new UsageError(`${where} (${id}): hostkey is for ssh:// endpoints only`);
+    if (tls && !endpoint.startsWith('tcp://'))
+      throw new UsageError(`${where} (${id}): tls is for tcp:// endpoints only`);
+    if (identity && !endpoint.startsWith('ssh://'))
+      throw new UsageError(`${where} (${id}): identity is for ssh:// endpoints only`);
+    if (hostkey && !endpoint.startsWith('ssh://'))
+      throw new UsageError(`${where} (${id}): hostkey is for ssh:// endpoints only`);
     return { id, name: field('name') ?? '', endpoint, where: label, credentials, slug };
   });
 }

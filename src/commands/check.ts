@@ -3,7 +3,15 @@ import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, say, transportOf, withCheckTimeout, withExerciseFolders, withReports } from './options.js';
+import {
+  defineCommand,
+  gradingOptions,
+  say,
+  transportOf,
+  withCheckTimeout,
+  withExerciseFolders,
+  withReports,
+} from './options.js';
 import { selectGraders } from './select.js';
 import { watch } from './watch.js';
 
@@ -16,9 +24,15 @@ export const checkCommand = defineCommand({
       .option('watch', {
         type: 'boolean',
         default: false,
-        describe: say('grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C'),
+        describe: say(
+          'grade again whenever containers or networks change (and DOCKER-USER, read every 2 s), until Ctrl-C',
+        ),
       })
-      .option('html', { type: 'string', requiresArg: true, describe: say('write this run as a web page (one self-contained file) to this file') }),
+      .option('html', {
+        type: 'string',
+        requiresArg: true,
+        describe: say('write this run as a web page (one self-contained file) to this file'),
+      }),
   run: (argv) =>
     runCommand(async (life) => {
       const options = gradingOptions(argv);
@@ -35,7 +49,13 @@ export const checkCommand = defineCommand({
 
       // No report is written for a run that did not finish: `race` gives up once the probes are gone.
       const report = forStudents(await life.race(() => session.grade(exercises, options)), argv.lang);
-      const outputs = { json: argv.json, junit: argv.junit || undefined, html: argv.html, lang: argv.lang, console: { lang: argv.lang, color: argv.color } };
+      const outputs = {
+        json: argv.json,
+        junit: argv.junit || undefined,
+        html: argv.html,
+        lang: argv.lang,
+        console: { lang: argv.lang, color: argv.color },
+      };
       await writeReports(reportersFor(outputs), { kind: 'report', report });
       return allPassed(report) ? 0 : 1;
     }),

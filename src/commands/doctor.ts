@@ -7,14 +7,19 @@ import { defineCommand, transportOf } from './options.js';
 
 export const doctorCommand = defineCommand({
   command: 'doctor',
-  describe: 'what is on the engine and what looks wrong: networks, containers, overlapping subnets, names that cannot resolve, DOCKER-USER order; no traffic sent',
+  describe:
+    'what is on the engine and what looks wrong: networks, containers, overlapping subnets, names that cannot resolve, DOCKER-USER order; no traffic sent',
   builder: (y) => y,
   run: (argv) =>
     runCommand(async (life) => {
       const pc = picocolors.createColors(argv.color);
       const apiTimeoutMs = argv.apiTimeout * 1000;
-      const session = await life.open(() => GradingSession.open(argv.host, { apiTimeoutMs, transport: transportOf(argv) }));
-      const found = await life.race(() => session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)));
+      const session = await life.open(() =>
+        GradingSession.open(argv.host, { apiTimeoutMs, transport: transportOf(argv) }),
+      );
+      const found = await life.race(() =>
+        session.withProbes(apiTimeoutMs, (probes) => diagnose(session.engine, probes, apiTimeoutMs)),
+      );
       const firewall = found.firewall.read
         ? `  firewall read with ${found.firewall.backend}; traffic from outside enters on ${found.firewall.externalInterface}`
         : `  ${pc.yellow(`the host's firewall could not be read: ${found.firewall.why}`)}`;
@@ -30,7 +35,9 @@ export const doctorCommand = defineCommand({
         ...(found.containers.length ? found.containers.map((c) => `  ${c}`) : ['  none']),
         '',
         pc.bold(found.problems.length ? `Problems (${found.problems.length})` : 'Problems'),
-        ...(found.problems.length ? found.problems.map((p) => `  ${pc.red('✗')} ${p}`) : [`  ${pc.green('✓')} none found`]),
+        ...(found.problems.length
+          ? found.problems.map((p) => `  ${pc.red('✗')} ${p}`)
+          : [`  ${pc.green('✓')} none found`]),
       ];
       process.stdout.write(`${out.join('\n')}\n`);
       return found.problems.length ? 1 : 0;

@@ -58,8 +58,14 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
   }
   const todo = roster.filter((s) => !results.has(s.id));
   const progress = new Progress(todo.length);
-  if (args.resume) progress.note(`${roster.length - todo.length} of ${roster.length} students already graded in ${args.out}; grading the other ${todo.length}`);
-  else progress.note(`grading ${todo.length} student${todo.length === 1 ? '' : 's'}, ${Math.min(args.concurrency, todo.length)} at a time`);
+  if (args.resume)
+    progress.note(
+      `${roster.length - todo.length} of ${roster.length} students already graded in ${args.out}; grading the other ${todo.length}`,
+    );
+  else
+    progress.note(
+      `grading ${todo.length} student${todo.length === 1 ? '' : 's'}, ${Math.min(args.concurrency, todo.length)} at a time`,
+    );
 
   // The engine this machine uses can hand the probe image to remote engines that lack it.
   const shared: SharedByStudents = {
@@ -125,10 +131,14 @@ async function gradeStudent(
   let engineId: string | undefined;
   const policy: TransportPolicy = { ...args.transport, warn: note };
   const work = (async () => {
-    session = await GradingSession.open(targetFor(student.endpoint, student.credentials, policy), { apiTimeoutMs: args.apiTimeoutMs });
+    session = await GradingSession.open(targetFor(student.endpoint, student.credentials, policy), {
+      apiTimeoutMs: args.apiTimeoutMs,
+    });
     const connected = session.engine;
     // Only recorded, to warn about clones (they share one ID): everything is keyed by the endpoint as dialled.
-    engineId = (await withTimeout(connected.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID || undefined;
+    engineId =
+      (await withTimeout(connected.docker.info(), args.apiTimeoutMs, `the Docker engine at ${student.where}`)).ID ||
+      undefined;
     let image = images.get(student.where);
     if (!image) {
       image = ensureProbeImage(connected.docker, connected.info.arch, localEngine).then((source) => {
@@ -138,7 +148,9 @@ async function gradeStudent(
       image.catch(() => images.delete(student.where)); // the next student of that endpoint tries again
     }
     await image;
-    lease = await pool.lease(student.where, () => connect(targetFor(student.endpoint, student.credentials, policy), args.apiTimeoutMs));
+    lease = await pool.lease(student.where, () =>
+      connect(targetFor(student.endpoint, student.credentials, policy), args.apiTimeoutMs),
+    );
     return session.grade(exercises, args, lease.probes);
   })();
   // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
@@ -151,9 +163,23 @@ async function gradeStudent(
   const base = resultStart(student, exercises, t0);
   try {
     const report = await withTimeout(work, args.studentTimeoutMs, `grading ${student.where}`);
-    return { ...base, status: statusOf(report), report, ...(engineId && { engineId }), durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+    return {
+      ...base,
+      status: statusOf(report),
+      report,
+      ...(engineId && { engineId }),
+      durationMs: Date.now() - t0,
+      finishedAt: new Date().toISOString(),
+    };
   } catch (err) {
-    return { ...base, status: 'error', error: errorMessage(err).split('\n')[0], ...(engineId && { engineId }), durationMs: Date.now() - t0, finishedAt: new Date().toISOString() };
+    return {
+      ...base,
+      status: 'error',
+      error: errorMessage(err).split('\n')[0],
+      ...(engineId && { engineId }),
+      durationMs: Date.now() - t0,
+      finishedAt: new Date().toISOString(),
+    };
   } finally {
     await session?.close();
     await lease?.release();

@@ -8,7 +8,13 @@ import { visible } from '../report/text.js';
 import { gradeInSandbox, gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
 import { selectGraders } from './select.js';
-import { interruptible, openLocalSession, prepareSandboxes, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
+import {
+  interruptible,
+  openLocalSession,
+  prepareSandboxes,
+  submissionStudent,
+  type SubmissionCommonArgs,
+} from './submission-common.js';
 
 export interface SubmissionArgs extends SubmissionCommonArgs {
   dir: string;
@@ -24,22 +30,43 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
   let result: StudentResult;
   if (args.sandbox) {
-    const reports = [args.json, args.junit, args.markdown].filter((f): f is string => typeof f === 'string').map((f) => dirname(resolve(f)));
+    const reports = [args.json, args.junit, args.markdown]
+      .filter((f): f is string => typeof f === 'string')
+      .map((f) => dirname(resolve(f)));
     const { options, done } = await prepareSandboxes(args, [dirname(resolve(args.dir)), ...reports]);
     try {
-      result = await gradeInSandbox(resolve(args.dir), submissionStudent(args.dir, 'sandbox'), exercises, options, interruptible(life));
+      result = await gradeInSandbox(
+        resolve(args.dir),
+        submissionStudent(args.dir, 'sandbox'),
+        exercises,
+        options,
+        interruptible(life),
+      );
     } finally {
       done();
     }
   } else {
     const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
-    result = await gradeSubmission(session, resolve(args.dir), submissionStudent(args.dir, session.engine.target.label), exercises, args, interruptible(life));
+    result = await gradeSubmission(
+      session,
+      resolve(args.dir),
+      submissionStudent(args.dir, session.engine.target.label),
+      exercises,
+      args,
+      interruptible(life),
+    );
   }
   if (life.signal) return life.exitCode!;
   // a CI job's reports are the student's to read
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };
 
-  const outputs = { json: args.json, junit: args.junit || undefined, markdown: args.markdown, minScore: args.minScore, console: { lang: args.lang, color: args.color } };
+  const outputs = {
+    json: args.json,
+    junit: args.junit || undefined,
+    markdown: args.markdown,
+    minScore: args.minScore,
+    console: { lang: args.lang, color: args.color },
+  };
   await writeReports(reportersFor(outputs), { kind: 'student', result });
   for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${visible(p)}\n`);
   if (!result.report) return 1;

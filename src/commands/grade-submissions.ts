@@ -13,7 +13,14 @@ import pLimit from 'p-limit';
 import { gradeInSandbox, gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
 import { selectGraders } from './select.js';
-import { interruptible, openLocalSession, prepareSandboxes, selectSubmissions, submissionStudent, type SubmissionCommonArgs } from './submission-common.js';
+import {
+  interruptible,
+  openLocalSession,
+  prepareSandboxes,
+  selectSubmissions,
+  submissionStudent,
+  type SubmissionCommonArgs,
+} from './submission-common.js';
 
 export interface SubmissionsArgs extends SubmissionCommonArgs {
   dir: string;
@@ -30,7 +37,9 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
   const columns: ExerciseColumn[] = exerciseColumns(exercises);
   let names: string[];
   try {
-    names = readdirSync(args.dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+    names = readdirSync(args.dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name);
   } catch (err) {
     throw new UsageError(`cannot read the submissions in ${args.dir}: ${errorMessage(err)}`);
   }
@@ -40,7 +49,9 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
   const handle = interruptible(life);
   const roster = chosen.map((name) => submissionStudent(join(args.dir, name), session.engine.target.label));
   const results = new Map<string, StudentResult>();
-  process.stdout.write(`grading ${roster.length} submissions${args.shard ? ` (shard ${args.shard[0]}/${args.shard[1]})` : ''} one after another\n`);
+  process.stdout.write(
+    `grading ${roster.length} submissions${args.shard ? ` (shard ${args.shard[0]}/${args.shard[1]})` : ''} one after another\n`,
+  );
   for (const student of roster) {
     if (life.signal) break;
     const result = await gradeSubmission(session, resolve(args.dir, student.id), student, exercises, args, handle);
@@ -48,19 +59,40 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
     await writeStudentFiles(args.out, student, result);
     results.set(student.id, result);
     const score = result.report ? `${result.report.score}/${result.report.maxScore}` : `not graded: ${result.error}`;
-    process.stdout.write(`${visible(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}`)}\n`);
+    process.stdout.write(
+      `${visible(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}`)}\n`,
+    );
   }
   await writeClassFiles(args.out, columns, roster, results, args.lang);
-  if (args.markdown) await writeReports(reportersFor({ markdown: args.markdown }), { kind: 'class', class: classResults(columns, roster, results) });
-  return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded' && !results.get(s.id)?.problems) ? 0 : 1);
+  if (args.markdown)
+    await writeReports(reportersFor({ markdown: args.markdown }), {
+      kind: 'class',
+      class: classResults(columns, roster, results),
+    });
+  return (
+    life.exitCode ??
+    (roster.every((s) => results.get(s.id)?.status === 'graded' && !results.get(s.id)?.problems) ? 0 : 1)
+  );
 }
 
-async function gradeSandboxed(args: SubmissionsArgs, life: Lifecycle, exercises: Exercise<GradingContext>[], columns: ExerciseColumn[], chosen: string[]): Promise<number> {
-  const { options, done } = await prepareSandboxes(args, [args.dir, args.out, ...(args.markdown ? [dirname(resolve(args.markdown))] : [])]);
+async function gradeSandboxed(
+  args: SubmissionsArgs,
+  life: Lifecycle,
+  exercises: Exercise<GradingContext>[],
+  columns: ExerciseColumn[],
+  chosen: string[],
+): Promise<number> {
+  const { options, done } = await prepareSandboxes(args, [
+    args.dir,
+    args.out,
+    ...(args.markdown ? [dirname(resolve(args.markdown))] : []),
+  ]);
   const handle = interruptible(life);
   const roster = chosen.map((name) => submissionStudent(join(args.dir, name), 'sandbox'));
   const results = new Map<string, StudentResult>();
-  process.stdout.write(`grading ${roster.length} submissions${args.shard ? ` (shard ${args.shard[0]}/${args.shard[1]})` : ''}, ${args.jobs} at once, each in a sandbox\n`);
+  process.stdout.write(
+    `grading ${roster.length} submissions${args.shard ? ` (shard ${args.shard[0]}/${args.shard[1]})` : ''}, ${args.jobs} at once, each in a sandbox\n`,
+  );
   const limit = pLimit(args.jobs);
   try {
     await Promise.all(
@@ -71,7 +103,9 @@ async function gradeSandboxed(args: SubmissionsArgs, life: Lifecycle, exercises:
           if (life.signal) return;
           await writeStudentFiles(args.out, student, result);
           results.set(student.id, result);
-          const score = result.report ? `${result.report.score}/${result.report.maxScore}` : `not graded: ${result.error}`;
+          const score = result.report
+            ? `${result.report.score}/${result.report.maxScore}`
+            : `not graded: ${result.error}`;
           process.stdout.write(`${visible(`[${results.size}/${roster.length}] ${student.id}: ${score}`)}\n`);
         }),
       ),
@@ -80,6 +114,10 @@ async function gradeSandboxed(args: SubmissionsArgs, life: Lifecycle, exercises:
     done();
   }
   await writeClassFiles(args.out, columns, roster, results, args.lang);
-  if (args.markdown) await writeReports(reportersFor({ markdown: args.markdown }), { kind: 'class', class: classResults(columns, roster, results) });
+  if (args.markdown)
+    await writeReports(reportersFor({ markdown: args.markdown }), {
+      kind: 'class',
+      class: classResults(columns, roster, results),
+    });
   return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1);
 }

@@ -4,7 +4,15 @@ import { gradeRoster } from './grade-roster.js';
 import { gradeOneSubmission } from './grade-submission.js';
 import { gradeSubmissions } from './grade-submissions.js';
 import { runCommand } from './lifecycle.js';
-import { defineCommand, gradingOptions, say, transportOf, withCheckTimeout, withExercises, withReports } from './options.js';
+import {
+  defineCommand,
+  gradingOptions,
+  say,
+  transportOf,
+  withCheckTimeout,
+  withExercises,
+  withReports,
+} from './options.js';
 
 function parseShard(text: string): [number, number] | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -16,29 +24,94 @@ function parseShard(text: string): [number, number] | undefined {
 /** `grade` has three modes: a class's engines (--roster), one submitted solution (--submission), a batch of them (--submissions). */
 export const gradeCommand = defineCommand({
   command: 'grade [exercises..]',
-  describe: "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
+  describe:
+    "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
   builder: (y) =>
     withReports(withCheckTimeout(withExercises(y)), '(--submission) ')
-      .option('roster', { type: 'string', describe: say('CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)') })
-      .option('submission', { type: 'string', describe: say("a directory holding solution.sh or a compose file: run it on this machine's engine, grade, put the host back") })
-      .option('submissions', { type: 'string', describe: say('a directory of submission directories, graded one after another') })
-      .option('out', { type: 'string', default: 'reports/class', describe: say('(--roster, --submissions) directory for the gradebook, summary and per-student reports') })
-      .option('concurrency', { type: 'number', default: 8, describe: say('(--roster) students graded at the same time') })
-      .option('student-timeout', { type: 'number', default: 180, describe: say("(--roster) seconds one student's grading may take in all") })
-      .option('resume', { type: 'boolean', default: false, describe: say('(--roster) grade only students whose result in --out is missing or not fully graded') })
-      .option('shard', { type: 'string', describe: say('(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them') })
-      .option('solution-timeout', { type: 'number', default: 120, describe: say('(--submission, --submissions) seconds a solution may run') })
-      .option('sandbox', { type: 'boolean', default: true, describe: say("(--submission, --submissions) run each solution in a throwaway sandbox; --no-sandbox runs it on this machine and puts the host back (a student's own laptop)") })
-      .option('jobs', { type: 'number', default: availableParallelism(), describe: say('(--submissions) sandboxes graded at once (default: the number of cores)') })
-      .option('images', { type: 'string', array: true, default: [] as string[], describe: say("(--submission, --submissions) images a solution may use, copied from this machine's engine into each sandbox (never pulled)") })
-      .option('markdown', { type: 'string', describe: say('(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY') })
-      .option('min-score', { type: 'number', describe: say('(--submission) exit 0 at or above this score, 1 below it') })
+      .option('roster', {
+        type: 'string',
+        describe: say(
+          'CSV or YAML file: id, name, endpoint, tls (directory of ca.pem, cert.pem, key.pem), identity (SSH key)',
+        ),
+      })
+      .option('submission', {
+        type: 'string',
+        describe: say(
+          "a directory holding solution.sh or a compose file: run it on this machine's engine, grade, put the host back",
+        ),
+      })
+      .option('submissions', {
+        type: 'string',
+        describe: say('a directory of submission directories, graded one after another'),
+      })
+      .option('out', {
+        type: 'string',
+        default: 'reports/class',
+        describe: say('(--roster, --submissions) directory for the gradebook, summary and per-student reports'),
+      })
+      .option('concurrency', {
+        type: 'number',
+        default: 8,
+        describe: say('(--roster) students graded at the same time'),
+      })
+      .option('student-timeout', {
+        type: 'number',
+        default: 180,
+        describe: say("(--roster) seconds one student's grading may take in all"),
+      })
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: say('(--roster) grade only students whose result in --out is missing or not fully graded'),
+      })
+      .option('shard', {
+        type: 'string',
+        describe: say(
+          '(--submissions) I/N: grade only the I-th of N slices, for a CI matrix; docknet merge joins them',
+        ),
+      })
+      .option('solution-timeout', {
+        type: 'number',
+        default: 120,
+        describe: say('(--submission, --submissions) seconds a solution may run'),
+      })
+      .option('sandbox', {
+        type: 'boolean',
+        default: true,
+        describe: say(
+          "(--submission, --submissions) run each solution in a throwaway sandbox; --no-sandbox runs it on this machine and puts the host back (a student's own laptop)",
+        ),
+      })
+      .option('jobs', {
+        type: 'number',
+        default: availableParallelism(),
+        describe: say('(--submissions) sandboxes graded at once (default: the number of cores)'),
+      })
+      .option('images', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: say(
+          "(--submission, --submissions) images a solution may use, copied from this machine's engine into each sandbox (never pulled)",
+        ),
+      })
+      .option('markdown', {
+        type: 'string',
+        describe: say('(--submission, --submissions) write a Markdown summary, e.g. to $GITHUB_STEP_SUMMARY'),
+      })
+      .option('min-score', {
+        type: 'number',
+        describe: say('(--submission) exit 0 at or above this score, 1 below it'),
+      })
       .check((argv) => {
         const modes = [argv.roster, argv.submission, argv.submissions].filter((m) => m !== undefined);
         if (modes.length !== 1) throw new UsageError('give exactly one of --roster, --submission or --submissions');
-        if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1)) throw new UsageError('--concurrency must be a whole number of at least 1');
-        if (!(Number.isInteger(argv.jobs) && argv.jobs >= 1)) throw new UsageError('--jobs must be a whole number of at least 1');
-        if (argv.shard !== undefined && parseShard(argv.shard) === undefined) throw new UsageError('--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4');
+        if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1))
+          throw new UsageError('--concurrency must be a whole number of at least 1');
+        if (!(Number.isInteger(argv.jobs) && argv.jobs >= 1))
+          throw new UsageError('--jobs must be a whole number of at least 1');
+        if (argv.shard !== undefined && parseShard(argv.shard) === undefined)
+          throw new UsageError('--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4');
         return true;
       }),
   run: (argv) =>
@@ -55,13 +128,33 @@ export const gradeCommand = defineCommand({
         images: argv.images,
       };
       if (argv.submission !== undefined) {
-        return gradeOneSubmission({ ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv.minScore }, life);
+        return gradeOneSubmission(
+          { ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv.minScore },
+          life,
+        );
       }
       if (argv.submissions !== undefined) {
-        return gradeSubmissions({ ...common, dir: argv.submissions, out: argv.out, shard: argv.shard === undefined ? undefined : parseShard(argv.shard), jobs: argv.jobs }, life);
+        return gradeSubmissions(
+          {
+            ...common,
+            dir: argv.submissions,
+            out: argv.out,
+            shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
+            jobs: argv.jobs,
+          },
+          life,
+        );
       }
       return gradeRoster(
-        { ...common, roster: argv.roster!, out: argv.out, concurrency: argv.concurrency, studentTimeoutMs: argv.studentTimeout * 1000, resume: argv.resume, transport: transportOf(argv) },
+        {
+          ...common,
+          roster: argv.roster!,
+          out: argv.out,
+          concurrency: argv.concurrency,
+          studentTimeoutMs: argv.studentTimeout * 1000,
+          resume: argv.resume,
+          transport: transportOf(argv),
+        },
         life,
       );
     }),

@@ -43,7 +43,13 @@ export class Lifecycle {
 
   /** Runs once, on the first signal: at once when that signal came already. */
   onInterrupt(fn: () => unknown): void {
-    if (this.signal) queueMicrotask(() => void Promise.resolve().then(fn).catch(() => {}));
+    if (this.signal)
+      queueMicrotask(
+        () =>
+          void Promise.resolve()
+            .then(fn)
+            .catch(() => {}),
+      );
     else this.onInterruptFns.push(fn);
   }
 

@@ -22,10 +22,21 @@ interface ListArgs extends GradingOptions {
 export const listCommand = defineCommand({
   command: 'list',
   describe: 'the exercises, with your current score on each when an engine answers',
-  builder: (y) => y.option('offline', { type: 'boolean', default: false, describe: say('only list them, without grading') }),
+  builder: (y) =>
+    y.option('offline', { type: 'boolean', default: false, describe: say('only list them, without grading') }),
   run: (argv) =>
     runCommand((life) =>
-      list({ ...gradingOptions({ ...argv, 'check-timeout': 30 }), host: argv.host, lang: argv.lang, offline: argv.offline, color: argv.color, transport: transportOf(argv) }, life),
+      list(
+        {
+          ...gradingOptions({ ...argv, 'check-timeout': 30 }),
+          host: argv.host,
+          lang: argv.lang,
+          offline: argv.offline,
+          color: argv.color,
+          transport: transportOf(argv),
+        },
+        life,
+      ),
     ),
 });
 
@@ -37,7 +48,13 @@ async function list(args: ListArgs, life: Lifecycle): Promise<number> {
   let why = '';
   if (!args.offline) {
     try {
-      const session = await life.open(() => GradingSession.open(args.host, { apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000), probeImage: true, transport: args.transport }));
+      const session = await life.open(() =>
+        GradingSession.open(args.host, {
+          apiTimeoutMs: Math.min(args.apiTimeoutMs, 2000),
+          probeImage: true,
+          transport: args.transport,
+        }),
+      );
       const report = await life.race(() => session.grade(exercises, args));
       scores = new Map(report.exercises.map((e) => [e.id, e]));
     } catch (err) {
@@ -49,8 +66,12 @@ async function list(args: ListArgs, life: Lifecycle): Promise<number> {
   for (const exercise of exercises) {
     const max = maxScoreOf(exercise);
     const result = scores?.get(exercise.id);
-    const score = result ? (result.score === max ? pc.green : pc.yellow)(`${String(result.score).padStart(2)}/${max}`) : pc.dim(`${max} ${args.lang === 'ko' ? '점' : 'points'}`);
-    process.stdout.write(`${exercise.id.padEnd(22)} ${exercise.title}${' '.repeat(titleWidth - stringWidth(exercise.title))}  ${score}\n`);
+    const score = result
+      ? (result.score === max ? pc.green : pc.yellow)(`${String(result.score).padStart(2)}/${max}`)
+      : pc.dim(`${max} ${args.lang === 'ko' ? '점' : 'points'}`);
+    process.stdout.write(
+      `${exercise.id.padEnd(22)} ${exercise.title}${' '.repeat(titleWidth - stringWidth(exercise.title))}  ${score}\n`,
+    );
   }
   if (why) process.stdout.write(pc.dim(`(${args.lang === 'ko' ? '점수 없음' : 'no scores'}: ${why})\n`));
   return 0;

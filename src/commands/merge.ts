@@ -13,9 +13,11 @@ export const mergeCommand = defineCommand({
   command: 'merge <dirs..>',
   describe: 'join the output directories of --shard runs into one gradebook',
   builder: (y) =>
-    y
-      .positional('dirs', { type: 'string', array: true, demandOption: true })
-      .option('out', { type: 'string', demandOption: true, describe: say('directory for the merged gradebook and reports') }),
+    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', {
+      type: 'string',
+      demandOption: true,
+      describe: say('directory for the merged gradebook and reports'),
+    }),
   run: (argv) => merge({ out: argv.out, dirs: argv.dirs, lang: argv.lang }),
 });
 
@@ -37,7 +39,10 @@ async function merge(args: { out: string; dirs: string[]; lang: Lang }): Promise
       } catch {
         continue; // a student whose grading did not finish there
       }
-      if (results.has(result.student.id)) throw new UsageError(`${result.student.id} was graded in more than one of the directories (${sources.get(result.student.id)} and ${dir})`);
+      if (results.has(result.student.id))
+        throw new UsageError(
+          `${result.student.id} was graded in more than one of the directories (${sources.get(result.student.id)} and ${dir})`,
+        );
       results.set(result.student.id, result);
       sources.set(result.student.id, join(dir, 'students', slug));
     }
@@ -45,14 +50,23 @@ async function merge(args: { out: string; dirs: string[]; lang: Lang }): Promise
   if (results.size === 0) throw new UsageError('the directories hold no graded students');
   const all = [...results.values()];
   const exerciseIds = all[0].exercises.map((e) => e.id).join();
-  if (all.some((r) => r.exercises.map((e) => e.id).join() !== exerciseIds)) throw new UsageError('the directories graded different exercises and cannot make one gradebook');
+  if (all.some((r) => r.exercises.map((e) => e.id).join() !== exerciseIds))
+    throw new UsageError('the directories graded different exercises and cannot make one gradebook');
   const columns: ExerciseColumn[] = all[0].exercises.map((e) => ({ id: e.id, maxScore: e.maxScore }));
   const roster: Student[] = selectSubmissions([...results.keys()]).map((id) => {
     const r = results.get(id)!;
-    return { id, name: r.student.name, endpoint: r.student.where, where: r.student.where, credentials: {}, slug: basename(sources.get(id)!) };
+    return {
+      id,
+      name: r.student.name,
+      endpoint: r.student.where,
+      where: r.student.where,
+      credentials: {},
+      slug: basename(sources.get(id)!),
+    };
   });
   await mkdir(join(args.out, 'students'), { recursive: true });
-  for (const student of roster) await cp(sources.get(student.id)!, join(args.out, 'students', student.slug), { recursive: true });
+  for (const student of roster)
+    await cp(sources.get(student.id)!, join(args.out, 'students', student.slug), { recursive: true });
   await writeClassFiles(args.out, columns, roster, results, args.lang);
   return 0;
 }

@@ -55,11 +55,16 @@ fixtures:
 /** `docknet new ID`: a data-only exercise folder to start from (exercise.yaml, README.md, fixtures.yaml). */
 export const newCommand = defineCommand({
   command: 'new <id>',
-  describe: say('scaffold a data-only exercise folder: exercise.yaml, README.md (Korean and English) and fixtures.yaml'),
+  describe: say(
+    'scaffold a data-only exercise folder: exercise.yaml, README.md (Korean and English) and fixtures.yaml',
+  ),
   builder: (y) =>
-    y.positional('id', { type: 'string', demandOption: true }).option('dir', { type: 'string', default: '.', describe: say('where to create the <id> folder') }),
+    y
+      .positional('id', { type: 'string', demandOption: true })
+      .option('dir', { type: 'string', default: '.', describe: say('where to create the <id> folder') }),
   run: (argv) => {
-    if (!/^[a-z][a-z0-9-]*$/.test(argv.id)) throw new UsageError('an exercise id is lower-case letters, digits and dashes, starting with a letter');
+    if (!/^[a-z][a-z0-9-]*$/.test(argv.id))
+      throw new UsageError('an exercise id is lower-case letters, digits and dashes, starting with a letter');
     const dir = resolve(argv.dir, argv.id);
     if (existsSync(dir)) throw new UsageError(`${dir} already exists`);
     mkdirSync(dir, { recursive: true });

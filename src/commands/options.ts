@@ -67,29 +67,61 @@ export function checkNumbers(argv: Record<string, unknown>): true {
       throw new UsageError(`--${name} must be a number above 0${Number.isNaN(value) ? '' : `, not ${String(value)}`}`);
     }
   }
-  if (argv.concurrency !== undefined && !Number.isInteger(argv.concurrency)) throw new UsageError('--concurrency must be a whole number of at least 1');
+  if (argv.concurrency !== undefined && !Number.isInteger(argv.concurrency))
+    throw new UsageError('--concurrency must be a whole number of at least 1');
   const minScore = argv['min-score'];
   if (minScore !== undefined && !(typeof minScore === 'number' && Number.isFinite(minScore) && minScore >= 0)) {
-    throw new UsageError(`--min-score must be a number of points, 0 or more${Number.isNaN(minScore) ? '' : `, not ${String(minScore)}`}`);
+    throw new UsageError(
+      `--min-score must be a number of points, 0 or more${Number.isNaN(minScore) ? '' : `, not ${String(minScore)}`}`,
+    );
   }
   return true;
 }
 
 export function withGlobals(y: Argv): Argv<Globals> {
   return y
-    .option('host', { alias: 'H', type: 'string', describe: say('Docker engine address (default: DOCKER_HOST, else unix:///var/run/docker.sock)') })
-    .option('insecure', { type: 'boolean', default: false, describe: say('allow plain tcp:// (no TLS) to an engine on another machine') })
-    .option('ssh-accept-new', { type: 'boolean', default: false, describe: say('trust and record in ~/.ssh/known_hosts an SSH host key seen for the first time') })
-    .option('context', { type: 'string', describe: say('docker context to grade (default: DOCKER_CONTEXT, else `docker context use`)') })
+    .option('host', {
+      alias: 'H',
+      type: 'string',
+      describe: say('Docker engine address (default: DOCKER_HOST, else unix:///var/run/docker.sock)'),
+    })
+    .option('insecure', {
+      type: 'boolean',
+      default: false,
+      describe: say('allow plain tcp:// (no TLS) to an engine on another machine'),
+    })
+    .option('ssh-accept-new', {
+      type: 'boolean',
+      default: false,
+      describe: say('trust and record in ~/.ssh/known_hosts an SSH host key seen for the first time'),
+    })
+    .option('context', {
+      type: 'string',
+      describe: say('docker context to grade (default: DOCKER_CONTEXT, else `docker context use`)'),
+    })
     .middleware((argv) => useContextOption(argv))
-    .option('lang', { choices: ['en', 'ko'] as const, default: defaultLang(), describe: say('language of titles (default from LANG)') })
-    .option('color', { type: 'boolean', describe: say('colored output (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured)') })
+    .option('lang', {
+      choices: ['en', 'ko'] as const,
+      default: defaultLang(),
+      describe: say('language of titles (default from LANG)'),
+    })
+    .option('color', {
+      type: 'boolean',
+      describe: say('colored output (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured)'),
+    })
     .middleware((argv) => {
       argv.color = decideColor(argv.color, process.env, process.stdout.isTTY === true);
     })
     .option('debug', { type: 'boolean', default: false, describe: say('print stack traces of errors') })
-    .option('api-timeout', { type: 'number', default: 10, describe: say('seconds an Engine API call or probe command may take') })
-    .option('config', { type: 'string', describe: say('a YAML or JSON file of option values (default: docknet.config.yaml or .docknetrc here)') })
+    .option('api-timeout', {
+      type: 'number',
+      default: 10,
+      describe: say('seconds an Engine API call or probe command may take'),
+    })
+    .option('config', {
+      type: 'string',
+      describe: say('a YAML or JSON file of option values (default: docknet.config.yaml or .docknetrc here)'),
+    })
     .check(checkNumbers) as Argv<Globals>;
 }
 
@@ -97,7 +129,10 @@ export function withGlobals(y: Argv): Argv<Globals> {
 export const CONFIG_FILES = ['docknet.config.yaml', 'docknet.config.yml', '.docknetrc'];
 
 /** The option values of `--config FILE`, else of the first config file here; keys are the long option names. */
-export function loadConfig(argv: readonly string[] = process.argv.slice(2), cwd = process.cwd()): Record<string, unknown> {
+export function loadConfig(
+  argv: readonly string[] = process.argv.slice(2),
+  cwd = process.cwd(),
+): Record<string, unknown> {
   const named = argvValue(argv, 'config') ?? process.env.DOCKNET_CONFIG;
   const file = named ?? CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
   if (file === undefined) return {};
@@ -108,7 +143,8 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), cwd 
     throw new UsageError(`cannot read the config file ${file}: ${errorMessage(err)}`);
   }
   if (values === null || values === undefined) return {};
-  if (typeof values !== 'object' || Array.isArray(values)) throw new UsageError(`the config file ${file} must hold option names and values, like "api-timeout: 20"`);
+  if (typeof values !== 'object' || Array.isArray(values))
+    throw new UsageError(`the config file ${file} must hold option names and values, like "api-timeout: 20"`);
   return values as Record<string, unknown>;
 }
 
@@ -135,7 +171,9 @@ let config: Record<string, unknown> | undefined;
 function withConfig<T>(y: Argv<T>): Argv<T> {
   config ??= { ...loadConfig(), ...envOptions() };
   // getOptions is yargs' own (public, not in @types/yargs): `key` holds every option this command declared
-  const known = new Set(Object.keys((y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key));
+  const known = new Set(
+    Object.keys((y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key),
+  );
   return y.config(Object.fromEntries(Object.entries(config).filter(([key]) => known.has(key))));
 }
 
@@ -143,7 +181,10 @@ function withConfig<T>(y: Argv<T>): Argv<T> {
  * `--context NAME` is DOCKER_CONTEXT that also outranks DOCKER_HOST, as in the docker CLI.
  * It is set in the environment so a submitted solution's own docker commands reach the same engine.
  */
-export function useContextOption(argv: { context?: string; host?: string }, env: NodeJS.ProcessEnv = process.env): void {
+export function useContextOption(
+  argv: { context?: string; host?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   if (argv.context === undefined) return;
   if (argv.host !== undefined) throw new UsageError('give either --host or --context, not both');
   env.DOCKER_CONTEXT = argv.context;
@@ -168,14 +209,29 @@ export function defineCommand<U>(spec: {
 }
 
 export function withExercises<T>(y: Argv<T>) {
-  return y.positional('exercises', { type: 'string', array: true, default: [] as string[], describe: say('exercise ids (all when none is named)') });
+  return y.positional('exercises', {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe: say('exercise ids (all when none is named)'),
+  });
 }
 
 /** `--exercises DIR` (repeatable): an instructor's exercise folders, graded beside the package's; DOCKNET_EXERCISES adds more. */
 export function withExerciseFolders<T>(y: Argv<T>) {
   return y
-    .positional('exercise', { type: 'string', array: true, default: [] as string[], describe: 'exercise ids (all when none is named)' })
-    .option('exercises', { type: 'string', array: true, default: [] as string[], describe: say("a folder of an instructor's exercises (<id>/exercise.yaml), also from DOCKNET_EXERCISES") });
+    .positional('exercise', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'exercise ids (all when none is named)',
+    })
+    .option('exercises', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: say("a folder of an instructor's exercises (<id>/exercise.yaml), also from DOCKNET_EXERCISES"),
+    });
 }
 
 export function withCheckTimeout<T>(y: Argv<T>) {
@@ -183,12 +239,21 @@ export function withCheckTimeout<T>(y: Argv<T>) {
 }
 
 export function withReports<T>(y: Argv<T>, note = '') {
-  return y
-    .option('json', { type: 'string', requiresArg: true, describe: `${note}${say('write the JSON report to this file')}` })
-    // --no-junit gives false: no JUnit report at all
-    .option('junit', { type: 'string', requiresArg: true, default: 'reports/docknet-junit.xml', describe: `${note}${say('write the JUnit XML report to this file (--no-junit: none)')}` }) as Argv<
-    T & { json: string | undefined; junit: string | false }
-  >;
+  return (
+    y
+      .option('json', {
+        type: 'string',
+        requiresArg: true,
+        describe: `${note}${say('write the JSON report to this file')}`,
+      })
+      // --no-junit gives false: no JUnit report at all
+      .option('junit', {
+        type: 'string',
+        requiresArg: true,
+        default: 'reports/docknet-junit.xml',
+        describe: `${note}${say('write the JUnit XML report to this file (--no-junit: none)')}`,
+      }) as Argv<T & { json: string | undefined; junit: string | false }>
+  );
 }
 
 /** How the engine may be reached: --insecure, --ssh-accept-new. */
@@ -196,6 +261,8 @@ export function transportOf(argv: Pick<Globals, 'insecure' | 'ssh-accept-new'>):
   return { insecure: argv.insecure, sshAcceptNew: argv['ssh-accept-new'] };
 }
 
-export function gradingOptions(argv: Pick<Globals, 'api-timeout' | 'lang'> & { 'check-timeout': number }): GradingOptions {
+export function gradingOptions(
+  argv: Pick<Globals, 'api-timeout' | 'lang'> & { 'check-timeout': number },
+): GradingOptions {
   return { apiTimeoutMs: argv['api-timeout'] * 1000, checkTimeoutMs: argv['check-timeout'] * 1000, lang: argv.lang };
 }

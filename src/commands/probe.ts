@@ -1,6 +1,13 @@
 import type Docker from 'dockerode';
 import { connect, resolveTarget, type TransportPolicy } from '../docker/client.js';
-import { buildFromBusybox, buildFromRegistry, findStaticBusybox, loadImageFile, PROBE_IMAGE, saveImageFile } from '../docker/probe-image.js';
+import {
+  buildFromBusybox,
+  buildFromRegistry,
+  findStaticBusybox,
+  loadImageFile,
+  PROBE_IMAGE,
+  saveImageFile,
+} from '../docker/probe-image.js';
 import { accessSync, constants } from 'node:fs';
 import { UsageError, errorMessage } from '../errors.js';
 import { defineCommand, say, transportOf } from './options.js';
@@ -12,13 +19,25 @@ export const probeCommand = defineCommand({
     y
       .positional('action', { choices: ['build', 'save', 'load'] as const, demandOption: true })
       .positional('file', { type: 'string', describe: say('tarball to save to or load from') })
-      .option('from', { choices: ['busybox', 'registry'] as const, describe: say('build from a static busybox here, or from the registry') })
+      .option('from', {
+        choices: ['busybox', 'registry'] as const,
+        describe: say('build from a static busybox here, or from the registry'),
+      })
       .option('busybox', { type: 'string', describe: say('path of a statically linked busybox to build from') })
       .check((argv) => {
         if (argv.action !== 'build' && !argv.file) throw new UsageError(`probe ${argv.action} needs a FILE`);
         return true;
       }),
-  run: (argv) => probe({ action: argv.action, file: argv.file, from: argv.from, busybox: argv.busybox, host: argv.host, transport: transportOf(argv), apiTimeoutMs: argv.apiTimeout * 1000 }),
+  run: (argv) =>
+    probe({
+      action: argv.action,
+      file: argv.file,
+      from: argv.from,
+      busybox: argv.busybox,
+      host: argv.host,
+      transport: transportOf(argv),
+      apiTimeoutMs: argv.apiTimeout * 1000,
+    }),
 });
 
 interface ProbeArgs {
@@ -46,7 +65,10 @@ async function make(docker: Docker, arch: string | undefined, args: ProbeArgs): 
     case 'build': {
       const busybox = args.busybox ?? (args.from === 'registry' ? undefined : findStaticBusybox(arch));
       if (busybox) await buildFromBusybox(docker, busybox);
-      else if (args.from === 'busybox') throw new UsageError(`no static busybox for ${arch} here: apt-get install busybox-static, or pass --busybox PATH`);
+      else if (args.from === 'busybox')
+        throw new UsageError(
+          `no static busybox for ${arch} here: apt-get install busybox-static, or pass --busybox PATH`,
+        );
       else await buildFromRegistry(docker);
       process.stdout.write(`built ${PROBE_IMAGE} from ${busybox ?? 'the registry'}\n`);
       return 0;

@@ -15,7 +15,10 @@ export function selectGraders(names: string[], extraDirs: string[] = []): Grader
   const known = graders.map((g) => g.id);
   return names.map((name) => {
     const grader = graders.find((g) => g.id === name);
-    if (!grader) throw new UsageError(`unknown exercise "${name}": did you mean "${closest(name, known)}"? (docknet list shows them all)`);
+    if (!grader)
+      throw new UsageError(
+        `unknown exercise "${name}": did you mean "${closest(name, known)}"? (docknet list shows them all)`,
+      );
     return grader;
   });
 }

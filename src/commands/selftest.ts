@@ -5,7 +5,14 @@ import type { Status } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { applyFixture, assertNothingReserved, ensureFixtureImage, loadFixtures, removeFixture, type Fixture } from '../fixtures.js';
+import {
+  applyFixture,
+  assertNothingReserved,
+  ensureFixtureImage,
+  loadFixtures,
+  removeFixture,
+  type Fixture,
+} from '../fixtures.js';
 import { runCommand, type Lifecycle } from './lifecycle.js';
 import { defineCommand, gradingOptions, withCheckTimeout, withExerciseFolders } from './options.js';
 import { selectGraders } from './select.js';
@@ -18,9 +25,16 @@ interface SelftestArgs extends GradingOptions {
 
 export const selftestCommand = defineCommand({
   command: 'selftest [exercise..]',
-  describe: "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
+  describe:
+    "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
   builder: (y) => withCheckTimeout(withExerciseFolders(y)),
-  run: (argv) => runCommand((life) => selftest({ ...gradingOptions(argv), lang: 'en', exercises: argv.exercise, folders: argv.exercises, color: argv.color }, life)),
+  run: (argv) =>
+    runCommand((life) =>
+      selftest(
+        { ...gradingOptions(argv), lang: 'en', exercises: argv.exercise, folders: argv.exercises, color: argv.color },
+        life,
+      ),
+    ),
 });
 
 /**
@@ -31,49 +45,62 @@ export const selftestCommand = defineCommand({
  */
 async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   const graders = selectGraders(args.exercises, args.folders);
-  if (process.getuid?.() !== 0) throw new UsageError('selftest builds fixtures with docker and iptables commands on this machine: run as root');
+  if (process.getuid?.() !== 0)
+    throw new UsageError('selftest builds fixtures with docker and iptables commands on this machine: run as root');
   const target = resolveTarget(undefined);
-  if (!target.sameHost) throw new UsageError(`selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`);
+  if (!target.sameHost)
+    throw new UsageError(
+      `selftest builds fixtures on this machine's engine, and DOCKER_HOST points at ${target.label}`,
+    );
   const docker = new Docker(target.options);
-  const [session] = await Promise.all([life.open(() => GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true })), ensureFixtureImage(docker)]);
+  const [session] = await Promise.all([
+    life.open(() => GradingSession.open(target, { apiTimeoutMs: args.apiTimeoutMs, probeImage: true })),
+    ensureFixtureImage(docker),
+  ]);
   const pc = picocolors.createColors(args.color);
   let mismatches = 0;
   for (const grader of graders) {
-      const exercise = loadExercise(grader);
-      const set = loadFixtures(grader.id, grader.dir);
-      try {
-        await assertNothingReserved(docker, set);
-      } catch (err) {
-        throw new UsageError(errorMessage(err));
-      }
-      const grade = async () => {
-        const report = await life.race(() => session.grade([exercise], args));
-        return Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status])) as Record<string, Status>;
-      };
-      const judge = (name: string, wrong: string[]) => {
-        if (wrong.length === 0) {
-          process.stdout.write(`${pc.green('✓')} ${grader.id}: ${name}\n`);
-          return;
-        }
-        mismatches++;
-        process.stdout.write(`${pc.red('✗')} ${grader.id}: ${name}\n${wrong.map((w) => `    ${w}\n`).join('')}`);
-      };
-
-      const empty = await grade();
-      judge(
-        'an empty host passes no check',
-        Object.entries(empty).filter(([, s]) => s === 'passed').map(([id]) => `${id}: passed, expected anything else`),
-      );
-      for (const fixture of set.fixtures) {
-        const got = await withFixture(docker, fixture, grade);
-        const wrong = exercise.checks
-          .map((c) => ({ id: c.id, want: fixture.expect[c.id] ?? 'passed', got: got[c.id] }))
-          .filter((x) => x.want !== x.got)
-          .map((x) => `${x.id}: ${x.got}, fixture declares ${x.want}`);
-        judge(`${fixture.name} (${fixture.description})`, wrong);
-      }
+    const exercise = loadExercise(grader);
+    const set = loadFixtures(grader.id, grader.dir);
+    try {
+      await assertNothingReserved(docker, set);
+    } catch (err) {
+      throw new UsageError(errorMessage(err));
     }
-  process.stdout.write(mismatches === 0 ? `${pc.green('selftest passed')}\n` : `${pc.red(`selftest: ${mismatches} mismatch${mismatches === 1 ? '' : 'es'}`)}\n`);
+    const grade = async () => {
+      const report = await life.race(() => session.grade([exercise], args));
+      return Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status])) as Record<string, Status>;
+    };
+    const judge = (name: string, wrong: string[]) => {
+      if (wrong.length === 0) {
+        process.stdout.write(`${pc.green('✓')} ${grader.id}: ${name}\n`);
+        return;
+      }
+      mismatches++;
+      process.stdout.write(`${pc.red('✗')} ${grader.id}: ${name}\n${wrong.map((w) => `    ${w}\n`).join('')}`);
+    };
+
+    const empty = await grade();
+    judge(
+      'an empty host passes no check',
+      Object.entries(empty)
+        .filter(([, s]) => s === 'passed')
+        .map(([id]) => `${id}: passed, expected anything else`),
+    );
+    for (const fixture of set.fixtures) {
+      const got = await withFixture(docker, fixture, grade);
+      const wrong = exercise.checks
+        .map((c) => ({ id: c.id, want: fixture.expect[c.id] ?? 'passed', got: got[c.id] }))
+        .filter((x) => x.want !== x.got)
+        .map((x) => `${x.id}: ${x.got}, fixture declares ${x.want}`);
+      judge(`${fixture.name} (${fixture.description})`, wrong);
+    }
+  }
+  process.stdout.write(
+    mismatches === 0
+      ? `${pc.green('selftest passed')}\n`
+      : `${pc.red(`selftest: ${mismatches} mismatch${mismatches === 1 ? '' : 'es'}`)}\n`,
+  );
   return mismatches === 0 ? 0 : 1;
 }
 

@@ -29,10 +29,20 @@ export interface SubmissionCommonArgs extends GradingOptions {
 const SYSTEM = ['/usr', '/bin', '/sbin', '/lib', '/lib64', '/etc', '/proc', '/sys', '/dev'];
 
 /** What every sandbox of this run shares: the images' archive, the limits, what to hide. `done` removes the archive. */
-export async function prepareSandboxes(args: SubmissionCommonArgs, hide: string[]): Promise<{ options: SandboxedOptions; done: () => void }> {
-  if (process.getuid?.() !== 0) throw new UsageError('a sandbox is made of namespaces and a dockerd of its own: run as root');
-  const hidden = [...new Set([...hide, packageRoot, process.cwd()].map((p) => resolve(p)))].filter((p) => p !== '/' && !SYSTEM.some((s) => s === p || s.startsWith(`${p}/`)));
-  const options: SandboxedOptions = { ...args, limits: { ...DEFAULT_LIMITS, solutionTimeoutMs: args.solutionTimeoutMs }, hide: hidden };
+export async function prepareSandboxes(
+  args: SubmissionCommonArgs,
+  hide: string[],
+): Promise<{ options: SandboxedOptions; done: () => void }> {
+  if (process.getuid?.() !== 0)
+    throw new UsageError('a sandbox is made of namespaces and a dockerd of its own: run as root');
+  const hidden = [...new Set([...hide, packageRoot, process.cwd()].map((p) => resolve(p)))].filter(
+    (p) => p !== '/' && !SYSTEM.some((s) => s === p || s.startsWith(`${p}/`)),
+  );
+  const options: SandboxedOptions = {
+    ...args,
+    limits: { ...DEFAULT_LIMITS, solutionTimeoutMs: args.solutionTimeoutMs },
+    hide: hidden,
+  };
   if (args.images.length === 0) return { options, done: () => {} };
   const dir = mkdtempSync('/var/tmp/docknet-images.');
   const done = () => rmSync(dir, { recursive: true, force: true });
@@ -41,16 +51,26 @@ export async function prepareSandboxes(args: SubmissionCommonArgs, hide: string[
   const saved = await execa('docker', ['save', '-o', tar, ...args.images], { reject: false, stdin: 'ignore' });
   if (saved.exitCode !== 0) {
     done();
-    throw new UsageError(`cannot copy the images ${args.images.join(', ')} from this machine's engine: ${saved.stderr.trim().split('\n').pop()}`);
+    throw new UsageError(
+      `cannot copy the images ${args.images.join(', ')} from this machine's engine: ${saved.stderr.trim().split('\n').pop()}`,
+    );
   }
   return { options: { ...options, imagesTar: tar }, done };
 }
 
 /** Submissions run commands on this machine: its engine, as root (they change the firewall). */
-export async function openLocalSession(host: string | undefined, apiTimeoutMs: number, life: Lifecycle): Promise<GradingSession> {
+export async function openLocalSession(
+  host: string | undefined,
+  apiTimeoutMs: number,
+  life: Lifecycle,
+): Promise<GradingSession> {
   const target = resolveTarget(host);
-  if (!target.sameHost) throw new UsageError(`submissions run on this machine, so they are graded on its own engine, not ${target.label}`);
-  if (process.getuid?.() !== 0) throw new UsageError('grading a submission runs its docker and iptables commands and puts the host back afterwards: run as root');
+  if (!target.sameHost)
+    throw new UsageError(`submissions run on this machine, so they are graded on its own engine, not ${target.label}`);
+  if (process.getuid?.() !== 0)
+    throw new UsageError(
+      'grading a submission runs its docker and iptables commands and puts the host back afterwards: run as root',
+    );
   return life.open(() => GradingSession.open(target, { apiTimeoutMs, probeImage: true }));
 }
 

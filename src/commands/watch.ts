@@ -23,7 +23,12 @@ const RELEVANT = {
 };
 
 /** Grades until interrupted; returns the interruption's exit code. */
-export async function watch(session: GradingSession, exercises: Exercise<GradingContext>[], options: GradingOptions, life: Lifecycle): Promise<number> {
+export async function watch(
+  session: GradingSession,
+  exercises: Exercise<GradingContext>[],
+  options: GradingOptions,
+  life: Lifecycle,
+): Promise<number> {
   const { engine } = session;
   const lang = options.lang ?? 'en';
   const live = process.stdout.isTTY === true;
@@ -44,7 +49,11 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
     const attributes = event.Actor?.Attributes ?? {};
     if (event.Type === 'container') {
       // labels prove nothing (a student's container may wear them): the run records do
-      if (own.has(id) || (attributes[LABEL.owner] === OWNER && createdByDocknet({ Id: id, Names: [`/${attributes.name ?? ''}`], Labels: attributes }, knownRuns()))) {
+      if (
+        own.has(id) ||
+        (attributes[LABEL.owner] === OWNER &&
+          createdByDocknet({ Id: id, Names: [`/${attributes.name ?? ''}`], Labels: attributes }, knownRuns()))
+      ) {
         if (event.Action === 'destroy') own.delete(id);
         else own.add(id);
         return;
@@ -90,7 +99,10 @@ export async function watch(session: GradingSession, exercises: Exercise<Grading
         let text: string;
         try {
           const report = await session.grade(exercises, options);
-          text = consoleReporter({ color: live && picocolors.isColorSupported, lang }).render({ kind: 'report', report: forStudents(report, lang) });
+          text = consoleReporter({ color: live && picocolors.isColorSupported, lang }).render({
+            kind: 'report',
+            report: forStudents(report, lang),
+          });
         } catch (err) {
           text = `${pc.magenta('could not grade')}: ${visible(errorMessage(err))}\n`;
         }

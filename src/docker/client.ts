@@ -52,18 +52,35 @@ export interface TransportPolicy {
 
 // docker-modem fills unset options from DOCKER_HOST and DOCKER_CERT_PATH: every
 // target names them all, so an address from a roster is never redirected by the environment.
-const UNSET: Docker.DockerOptions = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, username: undefined };
+const UNSET: Docker.DockerOptions = {
+  socketPath: undefined,
+  host: undefined,
+  port: undefined,
+  protocol: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+  username: undefined,
+};
 
 /**
  * Reads an engine address the way the docker CLI does: `--host`, else DOCKER_HOST, else
  * the selected docker context, else the local socket; TLS when DOCKER_TLS_VERIFY or
  * DOCKER_TLS holds any value (even "0").
  */
-export function resolveTarget(host: string | undefined, env: NodeJS.ProcessEnv = process.env, policy: TransportPolicy = {}): EngineTarget {
+export function resolveTarget(
+  host: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  policy: TransportPolicy = {},
+): EngineTarget {
   const transport = { knownHosts: knownHostsIn(env), ...policy };
   const context = host === undefined ? selectedContext(env) : undefined;
   if (context) {
-    const target = targetFor(context.host, { ...(context.tlsDir && { tlsDir: context.tlsDir }), ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }) }, transport);
+    const target = targetFor(
+      context.host,
+      { ...(context.tlsDir && { tlsDir: context.tlsDir }), ...(env.SSH_AUTH_SOCK && { sshAgent: env.SSH_AUTH_SOCK }) },
+      transport,
+    );
     return { ...target, label: `${target.label} (docker context ${context.name})` };
   }
   const tls = Boolean(env.DOCKER_TLS_VERIFY) || Boolean(env.DOCKER_TLS);
@@ -82,9 +99,12 @@ function parseAddress(address: string): URL {
   try {
     url = new URL(address);
   } catch {
-    throw new UsageError(`cannot understand the engine address "${address}": use unix:///path, tcp://host:port or ssh://user@host`);
+    throw new UsageError(
+      `cannot understand the engine address "${address}": use unix:///path, tcp://host:port or ssh://user@host`,
+    );
   }
-  if (!['unix:', 'tcp:', 'ssh:'].includes(url.protocol)) throw new UsageError(`unsupported engine address "${url.protocol}//…": use unix://, tcp:// or ssh://`);
+  if (!['unix:', 'tcp:', 'ssh:'].includes(url.protocol))
+    throw new UsageError(`unsupported engine address "${url.protocol}//…": use unix://, tcp:// or ssh://`);
   return url;
 }
 
@@ -92,7 +112,8 @@ function parseAddress(address: string): URL {
 export function endpointLabel(address: string, tls: boolean): string {
   const url = parseAddress(address);
   if (url.protocol === 'unix:') return `unix://${url.pathname}`;
-  if (url.protocol === 'tcp:') return `${tls ? 'tcp+tls' : 'tcp'}://${url.hostname}:${Number(url.port || (tls ? 2376 : 2375))}`;
+  if (url.protocol === 'tcp:')
+    return `${tls ? 'tcp+tls' : 'tcp'}://${url.hostname}:${Number(url.port || (tls ? 2376 : 2375))}`;
   return `ssh://${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.hostname}${url.port ? `:${url.port}` : ''}`;
 }
 
@@ -111,22 +132,34 @@ function isLoopback(host: string): boolean {
  * when a TLS directory is given. Plain tcp:// beyond this machine needs `insecure`:
  * anyone on the path could read or drive the engine.
  */
-export function targetFor(address: string, credentials: Credentials & { sshAgent?: string } = {}, policy: TransportPolicy = {}): EngineTarget {
+export function targetFor(
+  address: string,
+  credentials: Credentials & { sshAgent?: string } = {},
+  policy: TransportPolicy = {},
+): EngineTarget {
   const url = parseAddress(address);
   const label = endpointLabel(address, credentials.tlsDir !== undefined);
   switch (url.protocol) {
     case 'unix:':
-      return { label, options: { ...UNSET, socketPath: url.pathname }, sameHost: STANDARD_SOCKETS.includes(url.pathname) };
+      return {
+        label,
+        options: { ...UNSET, socketPath: url.pathname },
+        sameHost: STANDARD_SOCKETS.includes(url.pathname),
+      };
     case 'tcp:': {
       const tls = credentials.tlsDir !== undefined;
       const port = Number(url.port || (tls ? 2376 : 2375));
       if (!tls && !isLoopback(url.hostname)) {
         if (!policy.insecure) {
-          throw new UsageError(`${label} is plain HTTP, unencrypted and unauthenticated: give TLS certificates (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, or the roster's tls column), or pass --insecure`);
+          throw new UsageError(
+            `${label} is plain HTTP, unencrypted and unauthenticated: give TLS certificates (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, or the roster's tls column), or pass --insecure`,
+          );
         }
         if (!warnedInsecure.has(label)) {
           warnedInsecure.add(label);
-          (policy.warn ?? ((line) => process.stderr.write(`${line}\n`)))(`warning: ${label} is plain HTTP (--insecure): anyone on the path can read and drive that engine`);
+          (policy.warn ?? ((line) => process.stderr.write(`${line}\n`)))(
+            `warning: ${label} is plain HTTP (--insecure): anyone on the path can read and drive that engine`,
+          );
         }
       }
       const options: Docker.DockerOptions = { ...UNSET, host: url.hostname, port, protocol: tls ? 'https' : 'http' };
@@ -189,7 +222,10 @@ export interface Engine {
 /** Opens the engine and reads its version; any failure is a one-line UsageError. */
 export async function connect(target: EngineTarget, timeoutMs: number): Promise<Engine> {
   // docker-modem hands `agent` to http.request; its typings do not list it
-  const docker = new Docker({ ...target.options, ...(target.sshAgent && { agent: target.sshAgent }) } as Docker.DockerOptions);
+  const docker = new Docker({
+    ...target.options,
+    ...(target.sshAgent && { agent: target.sshAgent }),
+  } as Docker.DockerOptions);
   const close = () => target.sshAgent?.destroy();
   try {
     const v = await withTimeout(docker.version(), timeoutMs, `the Docker engine at ${target.label}`);

@@ -41,7 +41,8 @@ function readJson(file: string, what: string): unknown {
 export function selectedContext(env: NodeJS.ProcessEnv): ContextEndpoint | undefined {
   if (env.DOCKER_HOST) return undefined;
   const dir = dockerConfigDir(env);
-  const config = readJson(join(dir, 'config.json'), 'the docker CLI configuration') as { currentContext?: unknown } | undefined;
+  const config = readJson(join(dir, 'config.json'), 'the docker CLI configuration') as
+    { currentContext?: unknown } | undefined;
   const name = env.DOCKER_CONTEXT || (typeof config?.currentContext === 'string' ? config.currentContext : '');
   if (!name || name === 'default') return undefined;
   return readContext(dir, name);
@@ -51,10 +52,15 @@ export function selectedContext(env: NodeJS.ProcessEnv): ContextEndpoint | undef
 export function readContext(configDir: string, name: string): ContextEndpoint {
   const id = createHash('sha256').update(name).digest('hex');
   const metaFile = join(configDir, 'contexts', 'meta', id, 'meta.json');
-  const meta = readJson(metaFile, `the docker context "${name}":`) as { Endpoints?: { docker?: { Host?: unknown } } } | undefined;
-  if (meta === undefined) throw new UsageError(`docker context "${name}" does not exist in ${join(configDir, 'contexts')} (docker context ls lists them)`);
+  const meta = readJson(metaFile, `the docker context "${name}":`) as
+    { Endpoints?: { docker?: { Host?: unknown } } } | undefined;
+  if (meta === undefined)
+    throw new UsageError(
+      `docker context "${name}" does not exist in ${join(configDir, 'contexts')} (docker context ls lists them)`,
+    );
   const host = meta.Endpoints?.docker?.Host;
-  if (typeof host !== 'string' || host === '') throw new UsageError(`docker context "${name}" has no Docker endpoint (${metaFile})`);
+  if (typeof host !== 'string' || host === '')
+    throw new UsageError(`docker context "${name}" has no Docker endpoint (${metaFile})`);
   const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
   return { name, host, ...(existsSync(join(tlsDir, 'ca.pem')) && { tlsDir }) };
 }

@@ -77,7 +77,9 @@ function toNetwork(n: NetworkDetails) {
     driver: n.Driver,
     internal: n.Internal,
     // An empty IPRange or Gateway is the engine saying "none given".
-    ipam: (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [{ subnet: c.Subnet, ipRange: c.IPRange || undefined, gateway: c.Gateway || undefined }] : [])),
+    ipam: (n.IPAM?.Config ?? []).flatMap((c) =>
+      c.Subnet ? [{ subnet: c.Subnet, ipRange: c.IPRange || undefined, gateway: c.Gateway || undefined }] : [],
+    ),
     options: n.Options ?? {},
   };
 }

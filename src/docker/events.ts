@@ -28,7 +28,12 @@ export interface EventHandlers {
  * stream ends it says so and listens again until the engine answers. Nothing is kept
  * between events.
  */
-export async function followEvents(docker: Pick<Docker, 'getEvents'>, timeoutMs: number, handlers: EventHandlers, reconnectMs = RECONNECT_MS): Promise<EventFeed> {
+export async function followEvents(
+  docker: Pick<Docker, 'getEvents'>,
+  timeoutMs: number,
+  handlers: EventHandlers,
+  reconnectMs = RECONNECT_MS,
+): Promise<EventFeed> {
   const { onEvent, onGap, onResumed } = handlers;
   let stopped = false;
   let stream: Readable | undefined;
@@ -39,7 +44,10 @@ export async function followEvents(docker: Pick<Docker, 'getEvents'>, timeoutMs:
     // a stream that comes after the deadline is nobody's: close it rather than leak it
     asked.catch(() => {});
     const opened = await withTimeout(asked, timeoutMs, 'opening the engine event stream').catch((err: unknown) => {
-      void asked.then((late) => late.destroy(), () => {});
+      void asked.then(
+        (late) => late.destroy(),
+        () => {},
+      );
       throw err;
     });
     if (stopped) {

@@ -39,11 +39,21 @@ export interface ExecLimits {
  * code is then asked with its own: an engine that stops answering is an error,
  * never a wait without end.
  */
-export async function execIn(docker: Docker, container: Docker.Container, cmd: string[], limits: ExecLimits): Promise<ExecResult> {
+export async function execIn(
+  docker: Docker,
+  container: Docker.Container,
+  cmd: string[],
+  limits: ExecLimits,
+): Promise<ExecResult> {
   const what = `"${cmd.join(' ')}" in a probe`;
   const deadline = new Deadline(limits.commandMs + limits.apiMs);
-  const exec = await deadline.step(container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true }), `${what} (creating it)`);
-  const stream = await deadline.step(exec.start({ hijack: true, stdin: false }), `${what} (starting it)`, (late) => late.destroy());
+  const exec = await deadline.step(
+    container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true }),
+    `${what} (creating it)`,
+  );
+  const stream = await deadline.step(exec.start({ hijack: true, stdin: false }), `${what} (starting it)`, (late) =>
+    late.destroy(),
+  );
   const stdout = new Collector();
   const stderr = new Collector();
   docker.modem.demuxStream(stream, stdout, stderr);

@@ -57,12 +57,18 @@ export function openHostFirewall(
   probes: ProbeSession,
   options: { timeoutMs: number; forceHelper?: boolean; netns?: string },
 ): HostFirewall {
-  if (options.netns) return new HostFirewall(inNetns(options.netns, localRunner(options.timeoutMs)), " in the sandbox's network namespace");
+  if (options.netns)
+    return new HostFirewall(
+      inNetns(options.netns, localRunner(options.timeoutMs)),
+      " in the sandbox's network namespace",
+    );
   const local = target.sameHost;
   const root = process.getuid?.() === 0;
   if (local && root && !options.forceHelper) return new HostFirewall(localRunner(options.timeoutMs));
   const via = local
-    ? root ? ' through a helper container' : ' through a helper container (docknet does not run as root here)'
+    ? root
+      ? ' through a helper container'
+      : ' through a helper container (docknet does not run as root here)'
     : ` of ${target.label} through a helper container`;
   return new HostFirewall(helperRunner(probes), via, helperRoutes(probes));
 }
@@ -100,7 +106,12 @@ export function systemProgram(name: string, dirs = SYSTEM_DIRS): string | undefi
 function localRunner(timeoutMs: number): HostRunner {
   return async ([program, ...args]) => {
     const path = systemProgram(program);
-    if (path === undefined) return { exitCode: NOT_FOUND, stdout: '', stderr: `${program}: not found in ${SYSTEM_DIRS.join(', ')} (root-owned)` };
+    if (path === undefined)
+      return {
+        exitCode: NOT_FOUND,
+        stdout: '',
+        stderr: `${program}: not found in ${SYSTEM_DIRS.join(', ')} (root-owned)`,
+      };
     const result = await execa(path, args, {
       reject: false,
       timeout: timeoutMs,
@@ -121,7 +132,12 @@ function localRunner(timeoutMs: number): HostRunner {
 export function inNetns(netns: string, run: HostRunner): HostRunner {
   return async ([program, ...args]) => {
     const path = systemProgram(program);
-    if (path === undefined) return { exitCode: NOT_FOUND, stdout: '', stderr: `${program}: not found in ${SYSTEM_DIRS.join(', ')} (root-owned)` };
+    if (path === undefined)
+      return {
+        exitCode: NOT_FOUND,
+        stdout: '',
+        stderr: `${program}: not found in ${SYSTEM_DIRS.join(', ')} (root-owned)`,
+      };
     return run(['nsenter', `--net=${netns}`, '--', path, ...args]);
   };
 }
@@ -149,7 +165,10 @@ function helperRunner(probes: ProbeSession): HostRunner {
 function helperRoutes(probes: ProbeSession): RouteReader {
   return async () => {
     const { exitCode, stdout, stderr } = await (await probes.hostRoot()).run('ip route', 5);
-    if (exitCode !== 0) throw new Error(`ip route failed in the host's network namespace: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
+    if (exitCode !== 0)
+      throw new Error(
+        `ip route failed in the host's network namespace: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`,
+      );
     return stdout;
   };
 }
@@ -157,12 +176,16 @@ function helperRoutes(probes: ProbeSession): RouteReader {
 function hostIpRoutes(run: HostRunner): RouteReader {
   return async () => {
     const { exitCode, stdout, stderr } = await run(['ip', '-4', 'route', 'show']);
-    if (exitCode !== 0) throw new Error(`ip -4 route show failed on the host: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
+    if (exitCode !== 0)
+      throw new Error(`ip -4 route show failed on the host: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`);
     return stdout;
   };
 }
 
-export async function readHostFirewall(run: HostRunner, readRoutes: RouteReader = hostIpRoutes(run)): Promise<HostFirewallView> {
+export async function readHostFirewall(
+  run: HostRunner,
+  readRoutes: RouteReader = hostIpRoutes(run),
+): Promise<HostFirewallView> {
   const { backend, ruleset } = await readDockerChains(run);
   await crossCheck(run, backend.replace(/-save$/, ''), ruleset);
   const routes = await readRoutes();
@@ -203,24 +226,43 @@ async function readDockerChains(run: HostRunner): Promise<{ backend: string; rul
 async function crossCheck(run: HostRunner, iptables: string, ruleset: Ruleset): Promise<void> {
   for (const name of chainsReachable(ruleset, 'DOCKER-USER')) {
     const chain = ruleset.chains.get(name)!;
-    const disagreement = await chainDisagreement(run, iptables, name, chain.rules.map((r) => r.text));
-    if (disagreement) chain.disputed = `${iptables} -S ${name}, read rule by rule, disagrees with the saved table: ${disagreement}`;
+    const disagreement = await chainDisagreement(
+      run,
+      iptables,
+      name,
+      chain.rules.map((r) => r.text),
+    );
+    if (disagreement)
+      chain.disputed = `${iptables} -S ${name}, read rule by rule, disagrees with the saved table: ${disagreement}`;
   }
 }
 
-async function chainDisagreement(run: HostRunner, iptables: string, chain: string, saved: string[]): Promise<string | undefined> {
+async function chainDisagreement(
+  run: HostRunner,
+  iptables: string,
+  chain: string,
+  saved: string[],
+): Promise<string | undefined> {
   for (let n = 1; n <= saved.length + 1; n++) {
     const { exitCode, stdout, stderr } = await run([iptables, '-w', '5', '-S', chain, String(n)]);
     let texts: string[];
     try {
-      texts = exitCode === 0 ? [...parseRuleset(stdout).chains.values()].flatMap((c) => c.rules.map((r) => `${c.name === chain ? '' : 'other chain: '}${r.text}`)) : [];
+      texts =
+        exitCode === 0
+          ? [...parseRuleset(stdout).chains.values()].flatMap((c) =>
+              c.rules.map((r) => `${c.name === chain ? '' : 'other chain: '}${r.text}`),
+            )
+          : [];
     } catch (err) {
       return `rule ${n} cannot be read exactly (${errorMessage(err)})`;
     }
     if (n > saved.length) {
       // iptables-nft prints nothing for a rule that is not there, iptables-legacy fails
       const absent = exitCode === 0 ? texts.length === 0 : /index of deletion too big|does not exist/i.test(stderr);
-      if (!absent) return exitCode === 0 ? `the saved table has ${saved.length} rules, but rule ${n} exists` : `reading rule ${n} failed: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`;
+      if (!absent)
+        return exitCode === 0
+          ? `the saved table has ${saved.length} rules, but rule ${n} exists`
+          : `reading rule ${n} failed: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`;
     } else if (exitCode !== 0) {
       return `the saved table has ${saved.length} rules, but reading rule ${n} failed: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`;
     } else if (texts.length !== 1 || texts[0] !== saved[n - 1]) {
@@ -240,7 +282,7 @@ function parseSaved(program: string, text: string): Ruleset {
   try {
     return parseRuleset(text);
   } catch (err) {
-    throw new Error(`cannot parse the output of ${program}: ${errorMessage(err)}`);
+    throw new Error(`cannot parse the output of ${program}: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -272,5 +314,8 @@ export function defaultRouteDevice(routes: string): string | undefined {
 
 // iptables-nft prints `# Warning: iptables-legacy tables present …` before any real error.
 function firstMessage(stderr: string): string | undefined {
-  return stderr.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !line.startsWith('#'));
 }

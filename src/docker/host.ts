@@ -55,7 +55,11 @@ export class HostView {
   }
 
   containerById(id: string): Promise<ContainerDetails> {
-    return this.once(`container:${id}`, () => this.docker.getContainer(id).inspect(), `inspecting container ${id.slice(0, 12)}`);
+    return this.once(
+      `container:${id}`,
+      () => this.docker.getContainer(id).inspect(),
+      `inspecting container ${id.slice(0, 12)}`,
+    );
   }
 
   /** Running containers, inspected. */
@@ -65,7 +69,11 @@ export class HostView {
 
   /** Containers with an endpoint on this network, running or not (a stopped one keeps its endpoint's settings), inspected. */
   async containersOn(networkId: string): Promise<ContainerDetails[]> {
-    return this.inspectAll((await this.containers()).filter((c) => Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === networkId)));
+    return this.inspectAll(
+      (await this.containers()).filter((c) =>
+        Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === networkId),
+      ),
+    );
   }
 
   /** One removed between the listing and its inspection is gone, not an error. */

@@ -86,7 +86,10 @@ function hostsMatch(patterns: string, name: string): boolean {
 }
 
 function wildcard(pattern: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i');
 }
 
@@ -127,14 +130,17 @@ export function hostKeyCheck(policy: HostKeyPolicy, name: string, label: string)
     const expected = policy.expected;
     return {
       verify: (blob) =>
-        fingerprint(blob) === expected ? undefined : `the SSH host key of ${label} does not match the roster: it offers the ${offered(blob)}, the roster's hostkey is ${expected}; nothing was sent to it`,
+        fingerprint(blob) === expected
+          ? undefined
+          : `the SSH host key of ${label} does not match the roster: it offers the ${offered(blob)}, the roster's hostkey is ${expected}; nothing was sent to it`,
     };
   }
   let text = '';
   try {
     text = readFileSync(policy.knownHosts, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${policy.knownHosts}: ${errorMessage(err)}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read ${policy.knownHosts}: ${errorMessage(err)}`, { cause: err });
   }
   const known = knownKeysFor(text, name);
   const algorithms = [...new Set(known.filter((k) => !k.revoked).flatMap((k) => ALGORITHMS[k.type] ?? []))];
@@ -143,7 +149,8 @@ export function hostKeyCheck(policy: HostKeyPolicy, name: string, label: string)
     verify: (blob) => {
       const same = known.filter((k) => k.blob.equals(blob));
       const revoked = same.find((k) => k.revoked);
-      if (revoked) return `the SSH host key of ${label} (${offered(blob)}) is marked @revoked in ${policy.knownHosts} (line ${revoked.line}); nothing was sent to it`;
+      if (revoked)
+        return `the SSH host key of ${label} (${offered(blob)}) is marked @revoked in ${policy.knownHosts} (line ${revoked.line}); nothing was sent to it`;
       if (same.length > 0) return undefined;
       const onRecord = known.filter((k) => !k.revoked);
       if (onRecord.length > 0) {
@@ -172,5 +179,7 @@ function recordHostKey(file: string, name: string, blob: Buffer): void {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   }
   if (knownKeysFor(text, name).some((k) => k.blob.equals(blob))) return;
-  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${knownHostsLine(name, blob)}`, { mode: 0o644 });
+  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${knownHostsLine(name, blob)}`, {
+    mode: 0o644,
+  });
 }

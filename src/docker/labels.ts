@@ -67,7 +67,9 @@ export class RunRecord {
   private append(line: Line): void {
     if (!this.path) {
       this.path = join(privateDir('runs'), this.runId);
-      appendFileSync(this.path, `${JSON.stringify({ pid: process.pid, start: processStart(process.pid) })}\n`, { mode: 0o600 });
+      appendFileSync(this.path, `${JSON.stringify({ pid: process.pid, start: processStart(process.pid) })}\n`, {
+        mode: 0o600,
+      });
     }
     appendFileSync(this.path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
@@ -137,8 +139,15 @@ export function knownRuns(): KnownRun[] {
  * or its creation was recorded and the engine answered too late for the ID to be
  * (then the name, which is secret until created, and the run label must both match).
  */
-export function createdByDocknet(c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels'>, runs: KnownRun[]): KnownRun | undefined {
-  return runs.find((run) => run.ids.has(c.Id) || (c.Labels?.[LABEL.run] === run.runId && c.Names.some((n) => run.pending.has(n.replace(/^\//, '')))));
+export function createdByDocknet(
+  c: Pick<Docker.ContainerInfo, 'Id' | 'Names' | 'Labels'>,
+  runs: KnownRun[],
+): KnownRun | undefined {
+  return runs.find(
+    (run) =>
+      run.ids.has(c.Id) ||
+      (c.Labels?.[LABEL.run] === run.runId && c.Names.some((n) => run.pending.has(n.replace(/^\//, '')))),
+  );
 }
 
 /**
@@ -151,7 +160,13 @@ export async function reapLeftovers(docker: Docker, timeoutMs: number, now = Dat
   const containers = await withTimeout(docker.listContainers({ all: true }), timeoutMs, 'listing leftover probes');
   const stale = containers.filter((c) => createdByDocknet(c, abandoned));
   await Promise.all(
-    stale.map((c) => withTimeout(docker.getContainer(c.Id).remove({ force: true, v: true }), timeoutMs, 'removing a leftover probe').catch(ignoreGone)),
+    stale.map((c) =>
+      withTimeout(
+        docker.getContainer(c.Id).remove({ force: true, v: true }),
+        timeoutMs,
+        'removing a leftover probe',
+      ).catch(ignoreGone),
+    ),
   );
   // A class run's record spans many engines: it is kept until what it left elsewhere has long ended itself.
   for (const run of abandoned) if (now - run.modifiedMs > FORGET_AFTER_MS) rmSync(run.file, { force: true });

@@ -14,12 +14,43 @@ export const PROBE_IMAGE = 'docknet-probe:1';
 const PROBE_LABEL = 'io.docknet.probe=1';
 
 /** Applets the probes call (busybox runs each through a symlink of that name). */
-const APPLETS = ['sh', 'ip', 'nc', 'nslookup', 'ping', 'wget', 'httpd', 'sleep', 'timeout', 'cat', 'echo', 'mkdir', 'grep', 'sed', 'awk', 'head', 'ls', 'true', 'false', 'test', 'printf', 'hostname'];
+const APPLETS = [
+  'sh',
+  'ip',
+  'nc',
+  'nslookup',
+  'ping',
+  'wget',
+  'httpd',
+  'sleep',
+  'timeout',
+  'cat',
+  'echo',
+  'mkdir',
+  'grep',
+  'sed',
+  'awk',
+  'head',
+  'ls',
+  'true',
+  'false',
+  'test',
+  'printf',
+  'hostname',
+];
 
 const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox', '/usr/lib/initramfs-tools/bin/busybox'];
 
 /** ELF machine numbers by Docker's architecture names. */
-const ELF_MACHINE: Record<string, number> = { amd64: 0x3e, arm64: 0xb7, '386': 0x03, arm: 0x28, s390x: 0x16, ppc64le: 0x15, riscv64: 0xf3 };
+const ELF_MACHINE: Record<string, number> = {
+  amd64: 0x3e,
+  arm64: 0xb7,
+  '386': 0x03,
+  arm: 0x28,
+  s390x: 0x16,
+  ppc64le: 0x15,
+  riscv64: 0xf3,
+};
 
 /** Reads an ELF header: its machine, and whether it asks for a dynamic loader (PT_INTERP). */
 export function inspectElf(path: string): { machine: number; isStatic: boolean } | undefined {
@@ -187,11 +218,14 @@ function busyboxRootfs(busyboxPath: string): tar.Pack {
 export async function buildFromBusybox(docker: Docker, busyboxPath: string, ref = PROBE_IMAGE): Promise<string> {
   const [repo, tag] = ref.split(':');
   const stream = await withTimeout(
-    docker.importImage(busyboxRootfs(busyboxPath) as unknown as string, {
-      repo,
-      tag,
-      changes: ['ENV PATH=/bin', 'CMD ["sh"]', `LABEL ${PROBE_LABEL}`],
-    } as object),
+    docker.importImage(
+      busyboxRootfs(busyboxPath) as unknown as string,
+      {
+        repo,
+        tag,
+        changes: ['ENV PATH=/bin', 'CMD ["sh"]', `LABEL ${PROBE_LABEL}`],
+      } as object,
+    ),
     IMAGE_TRANSFER_MS,
     `building ${ref}`,
   );
@@ -203,7 +237,8 @@ export async function buildFromBusybox(docker: Docker, busyboxPath: string, ref 
 export async function ensureImageFromBusybox(docker: Docker, ref: string): Promise<void> {
   if (await hasImage(docker, ref)) return;
   const busybox = findStaticBusybox(undefined);
-  if (!busybox) throw new Error(`${ref} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
+  if (!busybox)
+    throw new Error(`${ref} is missing and there is no static busybox to build it (apt-get install busybox-static)`);
   await buildFromBusybox(docker, busybox, ref);
 }
 
@@ -212,7 +247,11 @@ export async function buildFromRegistry(docker: Docker, ref = PROBE_IMAGE): Prom
   const pack = tar.pack();
   pack.entry({ name: 'Dockerfile' }, `FROM busybox:1.36.1-musl\nLABEL ${PROBE_LABEL}\n`);
   pack.finalize();
-  const stream = await withTimeout(docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: ref, pull: true }), IMAGE_TRANSFER_MS, `building ${ref}`);
+  const stream = await withTimeout(
+    docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: ref, pull: true }),
+    IMAGE_TRANSFER_MS,
+    `building ${ref}`,
+  );
   await followProgress(docker, stream as unknown as Readable, `building ${ref}`);
   return recordTag(docker, ref);
 }
@@ -230,7 +269,8 @@ export async function loadImageFile(docker: Docker, file: string): Promise<void>
 /** Writes docknet's own `ref` (by ID, whatever the tag says now) to a tarball that carries the tag. */
 export async function saveImageFile(docker: Docker, file: string, ref = PROBE_IMAGE): Promise<void> {
   const id = await trustedImage(docker, ref);
-  if (!id) throw new UsageError(`this engine has no ${ref} that docknet built or loaded; run "docknet probe build" first`);
+  if (!id)
+    throw new UsageError(`this engine has no ${ref} that docknet built or loaded; run "docknet probe build" first`);
   const [repo, tag] = ref.split(':');
   await withTimeout(docker.getImage(id).tag({ repo, tag }), IMAGE_CHECK_MS, `tagging ${ref}`);
   const image = await withTimeout(docker.getImage(ref).get(), IMAGE_TRANSFER_MS, `saving ${ref}`);
@@ -271,7 +311,11 @@ async function copyImage(from: Docker, to: Docker, id: string, ref: string): Pro
  * the registry. A look-alike under the tag is replaced; where nothing can replace
  * it, this refuses with one line.
  */
-export async function ensureProbeImage(docker: Docker, engineArch: string | undefined, localEngine?: Docker): Promise<ProbeImageSource> {
+export async function ensureProbeImage(
+  docker: Docker,
+  engineArch: string | undefined,
+  localEngine?: Docker,
+): Promise<ProbeImageSource> {
   if (await trustedImage(docker, PROBE_IMAGE, engineArch)) return 'present';
   const busybox = findStaticBusybox(engineArch);
   if (busybox) {

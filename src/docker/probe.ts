@@ -44,7 +44,10 @@ export class Probe {
     const key = `${limitS} ${script}`;
     let running = this.running.get(key);
     if (!running) {
-      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], { commandMs: limitS * 1000, apiMs: this.timeoutMs });
+      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], {
+        commandMs: limitS * 1000,
+        apiMs: this.timeoutMs,
+      });
       this.running.set(key, running);
       void running.catch(() => {}).finally(() => this.running.delete(key));
     }
@@ -105,7 +108,10 @@ export class Probe {
   }
 
   /** Whether the server at address:port answers GET / with a body holding `token` within `deadlineS`, and how long that took. */
-  async reaches(target: { address: string; port: number; token: string }, deadlineS: number): Promise<{ reached: boolean; elapsedS: number }> {
+  async reaches(
+    target: { address: string; port: number; token: string },
+    deadlineS: number,
+  ): Promise<{ reached: boolean; elapsedS: number }> {
     const { answer, elapsedS } = await this.httpGet(target.address, target.port, deadlineS);
     return { reached: answer?.includes(target.token) ?? false, elapsedS };
   }
@@ -152,7 +158,10 @@ export class ProbeSession {
   private image(): Promise<string> {
     return this.once('image', async () => {
       const id = await trustedImage(this.docker, PROBE_IMAGE);
-      if (!id) throw new Error(`this engine has no ${PROBE_IMAGE} that docknet built or loaded (something else may hold the tag); run "docknet probe build"`);
+      if (!id)
+        throw new Error(
+          `this engine has no ${PROBE_IMAGE} that docknet built or loaded (something else may hold the tag); run "docknet probe build"`,
+        );
       return id;
     });
   }
@@ -167,7 +176,12 @@ export class ProbeSession {
     const creating = this.image().then((image) => {
       if (this.closed) throw new Error('the grading run is over');
       this.record.creating(name);
-      return this.docker.createContainer({ ...spec, name, Image: image, Labels: { ...spec.Labels, ...ownedLabels(this.runId, role) } });
+      return this.docker.createContainer({
+        ...spec,
+        name,
+        Image: image,
+        Labels: { ...spec.Labels, ...ownedLabels(this.runId, role) },
+      });
     });
     this.owned.add(
       creating.then(
@@ -185,7 +199,12 @@ export class ProbeSession {
   }
 
   /** `prepare` runs once, before the probe is handed to anyone. */
-  private probe(key: string, networkMode: string, extra: Docker.HostConfig = {}, prepare?: (probe: Probe) => Promise<void>): Promise<Probe> {
+  private probe(
+    key: string,
+    networkMode: string,
+    extra: Docker.HostConfig = {},
+    prepare?: (probe: Probe) => Promise<void>,
+  ): Promise<Probe> {
     return this.once(key, async () => {
       const container = await this.startContainer('probe', {
         Cmd: ['sleep', String(PROBE_LIFETIME_S)],
@@ -210,13 +229,22 @@ export class ProbeSession {
    * would not do: newer engines forward loopback upstreams from the host.)
    */
   attachWithOwnDns(network: string): Promise<Probe> {
-    return this.probe(`own-dns:${network}`, network, { CapAdd: ['NET_ADMIN'], Dns: [OWN_DNS_UPSTREAM] }, async (probe) => {
-      // Verified before any lookup: without the address, a forwarded query would follow the default route out.
-      const { stdout, stderr } = await probe.run(`ip addr add ${OWN_DNS_UPSTREAM}/32 dev lo && ip route get ${OWN_DNS_UPSTREAM}`);
-      if (!stdout.startsWith(`local ${OWN_DNS_UPSTREAM} `)) {
-        throw new Error(`could not give a probe its own DNS upstream ${OWN_DNS_UPSTREAM} (${(stderr || stdout).trim() || 'no route'}); no lookup was made`);
-      }
-    });
+    return this.probe(
+      `own-dns:${network}`,
+      network,
+      { CapAdd: ['NET_ADMIN'], Dns: [OWN_DNS_UPSTREAM] },
+      async (probe) => {
+        // Verified before any lookup: without the address, a forwarded query would follow the default route out.
+        const { stdout, stderr } = await probe.run(
+          `ip addr add ${OWN_DNS_UPSTREAM}/32 dev lo && ip route get ${OWN_DNS_UPSTREAM}`,
+        );
+        if (!stdout.startsWith(`local ${OWN_DNS_UPSTREAM} `)) {
+          throw new Error(
+            `could not give a probe its own DNS upstream ${OWN_DNS_UPSTREAM} (${(stderr || stdout).trim() || 'no route'}); no lookup was made`,
+          );
+        }
+      },
+    );
   }
 
   /** A probe sharing a container's network namespace: sees exactly what that container sees. */
@@ -266,16 +294,28 @@ export class ProbeSession {
       const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip route add default via ${hostSide} && ip link set ${link} netns 1`;
       const [, host] = await Promise.all([
         this.startContainer('sentinel', {
-          Cmd: ['sh', '-c', `${wire} && echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`],
+          Cmd: [
+            'sh',
+            '-c',
+            `${wire} && echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`,
+          ],
           HostConfig: { NetworkMode: 'none', PidMode: 'host', CapAdd: ['NET_ADMIN'] },
         }),
         this.hostNetwork(),
       ]);
       const arrived = `i=0; while ! ip link show ${link} >/dev/null 2>&1; do i=$((i+1)); [ $i -le 100 ] || exit 3; sleep 0.05; done`;
-      const route = await host.run(`${arrived}; ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`, 8);
-      if (route.exitCode === 3) throw new Error('could not wire the sentinel to the host: its end of the veth never arrived in the host namespace; no traffic was sent');
+      const route = await host.run(
+        `${arrived}; ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
+        8,
+      );
+      if (route.exitCode === 3)
+        throw new Error(
+          'could not wire the sentinel to the host: its end of the veth never arrived in the host namespace; no traffic was sent',
+        );
       if (route.exitCode !== 0 || !new RegExp(`\\bdev ${link}\\b`).test(route.stdout)) {
-        throw new Error(`the host does not route ${address} to the sentinel (${(route.stderr || route.stdout).trim() || 'no route'}); no traffic was sent`);
+        throw new Error(
+          `the host does not route ${address} to the sentinel (${(route.stderr || route.stdout).trim() || 'no route'}); no traffic was sent`,
+        );
       }
       return { address, port: 80, token };
     });
@@ -289,9 +329,20 @@ export class ProbeSession {
     this.closed = true;
     this.closing ??= (async () => {
       // A creation the engine never answers is left to its record: the next run reaps it.
-      const settled = await Promise.all([...this.owned].map((c) => withTimeout(c, this.options.timeoutMs, 'creating a probe').catch(() => 'unanswered' as const)));
+      const settled = await Promise.all(
+        [...this.owned].map((c) =>
+          withTimeout(c, this.options.timeoutMs, 'creating a probe').catch(() => 'unanswered' as const),
+        ),
+      );
       await Promise.all(
-        settled.map((c) => c && c !== 'unanswered' && withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(ignoreGone)),
+        settled.map(
+          (c) =>
+            c &&
+            c !== 'unanswered' &&
+            withTimeout(c.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(
+              ignoreGone,
+            ),
+        ),
       );
       if (!settled.includes('unanswered')) this.record.finish();
     })();
@@ -309,7 +360,10 @@ export function shellQuote(s: string): string {
 
 /** Busybox nslookup prints the answers after the "Name:" line as "Address: <ip>" (the server's own address comes first). */
 export function parseNslookup(output: string): string[] {
-  const answers = output.split(/\n\s*\n/).slice(1).join('\n');
+  const answers = output
+    .split(/\n\s*\n/)
+    .slice(1)
+    .join('\n');
   return [...answers.matchAll(/^Address(?: \d+)?:\s*([0-9.]+)\s*$/gm)].map((m) => m[1]);
 }
 

@@ -36,7 +36,11 @@ export class SshAgent extends Agent {
       // ssh2 ends the handshake when the verifier says no, before authentication or any request
       let refused: string | undefined;
       const hostVerifier = (key: Buffer) => !(refused = check.verify(key));
-      const config: ConnectConfig = { ...this.config, hostVerifier, ...(check.algorithms && { algorithms: { serverHostKey: check.algorithms as ServerHostKeyAlgorithm[] } }) };
+      const config: ConnectConfig = {
+        ...this.config,
+        hostVerifier,
+        ...(check.algorithms && { algorithms: { serverHostKey: check.algorithms as ServerHostKeyAlgorithm[] } }),
+      };
       const client = new Client();
       client
         .once('ready', () => {
@@ -83,7 +87,10 @@ export class SshAgent extends Agent {
   /** Closes the SSH connection; a later request would open a new one. */
   override destroy(): void {
     super.destroy();
-    void this.client?.then((c) => c.end(), () => {});
+    void this.client?.then(
+      (c) => c.end(),
+      () => {},
+    );
     this.client = undefined;
   }
 }

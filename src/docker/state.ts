@@ -21,7 +21,9 @@ export function privateDir(...parts: string[]): string {
   const st = statSync(dir);
   const uid = process.getuid?.();
   if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) {
-    throw new Error(`docknet's state directory ${dir} is writable by others or owned by another user; fix its owner and mode (0700)`);
+    throw new Error(
+      `docknet's state directory ${dir} is writable by others or owned by another user; fix its owner and mode (0700)`,
+    );
   }
   return dir;
 }

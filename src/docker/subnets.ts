@@ -9,7 +9,11 @@ export function ipv4Configs(network: NetworkDetails): IpamConfig[] {
 }
 
 /** Networks other than `except` holding an IPv4 pool that overlaps `cidr`. */
-export function networksOverlapping(networks: NetworkDetails[], cidr: string, except: string): { name: string; subnet: string }[] {
+export function networksOverlapping(
+  networks: NetworkDetails[],
+  cidr: string,
+  except: string,
+): { name: string; subnet: string }[] {
   return subnetsOverlapping(
     networks.flatMap((n) => ipv4Configs(n).map((c) => ({ name: n.Name, subnet: c.Subnet! }))),
     cidr,

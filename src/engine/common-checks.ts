@@ -11,7 +11,11 @@ export function networkExists(
     id: 'network-exists',
     async run(ctx) {
       if (await ctx.host.network(name)) return pass(t(`network ${name} exists`, `${name} 네트워크가 있습니다`));
-      return fail(t(`there is no network named ${name}`, `${name} 네트워크가 없습니다`), { expected, actual: t('no such network', '해당 네트워크 없음'), hint: await hint(ctx) });
+      return fail(t(`there is no network named ${name}`, `${name} 네트워크가 없습니다`), {
+        expected,
+        actual: t('no such network', '해당 네트워크 없음'),
+        hint: await hint(ctx),
+      });
     },
   };
 }

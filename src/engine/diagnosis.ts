@@ -16,7 +16,9 @@ const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN']);
 export function overlappingSubnets(networks: NetworkDetails[]): string[] {
   return networks.flatMap((n, i) =>
     ipv4Configs(n).flatMap((c) =>
-      networksOverlapping(networks.slice(i + 1), c.Subnet!, n.Name).map((o) => `networks ${n.Name} (${c.Subnet}) and ${o.name} (${o.subnet}) overlap`),
+      networksOverlapping(networks.slice(i + 1), c.Subnet!, n.Name).map(
+        (o) => `networks ${n.Name} (${c.Subnet}) and ${o.name} (${o.subnet}) overlap`,
+      ),
     ),
   );
 }
@@ -28,7 +30,10 @@ export function unreachableRules(ruleset: Ruleset): string[] {
   if (!blocker) return [];
   return rules
     .filter((r) => r.index > blocker.index)
-    .map((r) => `DOCKER-USER rule ${r.index} (${r.text}) is never reached: rule ${blocker.index} (${blocker.text}) decides every packet first; insert with iptables -I DOCKER-USER <position>, not -A`);
+    .map(
+      (r) =>
+        `DOCKER-USER rule ${r.index} (${r.text}) is never reached: rule ${blocker.index} (${blocker.text}) decides every packet first; insert with iptables -I DOCKER-USER <position>, not -A`,
+    );
 }
 
 function describeContainer(c: ContainerDetails): string {
@@ -42,7 +47,9 @@ function describeContainer(c: ContainerDetails): string {
 }
 
 function describeNetwork(n: NetworkDetails): string {
-  const configs = (n.IPAM?.Config ?? []).map((c) => `${c.Subnet ?? '?'}${c.IPRange ? ` range ${c.IPRange}` : ''}${c.Gateway ? ` gw ${c.Gateway}` : ''}`).join('; ');
+  const configs = (n.IPAM?.Config ?? [])
+    .map((c) => `${c.Subnet ?? '?'}${c.IPRange ? ` range ${c.IPRange}` : ''}${c.Gateway ? ` gw ${c.Gateway}` : ''}`)
+    .join('; ');
   return `${n.Name} (${n.Driver}${n.Internal ? ', internal' : ''}) ${configs || 'no IPAM config'}`;
 }
 
@@ -60,7 +67,9 @@ export async function diagnose(engine: Engine, probes: ProbeSession, timeoutMs: 
   const problems: string[] = [];
   const host = new HostView(engine.docker, timeoutMs);
   const [networks, summaries] = await Promise.all([host.networks(), host.containers()]);
-  const containers = (await Promise.all(summaries.map((s) => host.containerById(s.Id)))).sort((a, b) => containerName(a).localeCompare(containerName(b)));
+  const containers = (await Promise.all(summaries.map((s) => host.containerById(s.Id)))).sort((a, b) =>
+    containerName(a).localeCompare(containerName(b)),
+  );
 
   let firewall: Diagnosis['firewall'];
   try {
@@ -77,21 +86,31 @@ export async function diagnose(engine: Engine, probes: ProbeSession, timeoutMs: 
   const running = containers.filter(isRunning);
   const onDefaultBridge = running.filter((c) => c.NetworkSettings.Networks?.bridge);
   if (onDefaultBridge.length > 1) {
-    problems.push(`${onDefaultBridge.map(containerName).join(', ')} are on the default bridge, where containers cannot resolve each other's names: put them on a user-defined network (docker network create …; docker network connect …)`);
+    problems.push(
+      `${onDefaultBridge.map(containerName).join(', ')} are on the default bridge, where containers cannot resolve each other's names: put them on a user-defined network (docker network create …; docker network connect …)`,
+    );
   } else if (onDefaultBridge.length === 1) {
-    problems.push(`${containerName(onDefaultBridge[0])} is on the default bridge, where no container name resolves: use a user-defined network`);
+    problems.push(
+      `${containerName(onDefaultBridge[0])} is on the default bridge, where no container name resolves: use a user-defined network`,
+    );
   }
   const byId = new Map(networks.map((n) => [n.Id, n]));
   for (const c of running) {
-    const attached = Object.values(c.NetworkSettings.Networks ?? {}).map((e) => byId.get(e.NetworkID)).filter((n): n is NetworkDetails => n !== undefined);
+    const attached = Object.values(c.NetworkSettings.Networks ?? {})
+      .map((e) => byId.get(e.NetworkID))
+      .filter((n): n is NetworkDetails => n !== undefined);
     const internal = attached.filter((n) => n.Internal);
     const open = attached.filter((n) => !n.Internal && n.Driver !== 'null');
     if (internal.length > 0 && open.length > 0) {
-      problems.push(`${containerName(c)} is on the internal network ${internal.map((n) => n.Name).join(', ')} and also on ${open.map((n) => n.Name).join(', ')}, which is a way out`);
+      problems.push(
+        `${containerName(c)} is on the internal network ${internal.map((n) => n.Name).join(', ')} and also on ${open.map((n) => n.Name).join(', ')}, which is a way out`,
+      );
     }
   }
   for (const c of containers.filter((x) => !isRunning(x) && Object.keys(x.NetworkSettings.Networks ?? {}).length > 0)) {
-    problems.push(`${containerName(c)} is ${c.State.Status}${c.State.Status === 'exited' ? ` (exit code ${c.State.ExitCode})` : ''}: its networks have no one there`);
+    problems.push(
+      `${containerName(c)} is ${c.State.Status}${c.State.Status === 'exited' ? ` (exit code ${c.State.ExitCode})` : ''}: its networks have no one there`,
+    );
   }
   return {
     engine: `Docker ${engine.info.version} (API ${engine.info.apiVersion}) at ${engine.target.label}`,

@@ -1,6 +1,11 @@
 import { KINDS } from './vocabulary.js';
 
-const localized = { type: 'object', required: ['en', 'ko'], properties: { en: { type: 'string' }, ko: { type: 'string' } }, additionalProperties: false };
+const localized = {
+  type: 'object',
+  required: ['en', 'ko'],
+  properties: { en: { type: 'string' }, ko: { type: 'string' } },
+  additionalProperties: false,
+};
 const common = {
   title: localized,
   points: { type: 'integer', minimum: 0 },
@@ -15,7 +20,11 @@ export function exerciseSchema(): object {
   const param = { type: ['string', 'number', 'boolean', 'array', 'object'] };
   const byKind = Object.entries(KINDS).map(([kind, k]) => ({
     if: { properties: { kind: { const: kind } }, required: ['kind'] },
-    then: { required: k.required, properties: { ...common, kind: { const: kind }, ...Object.fromEntries(k.params.map((p) => [p, param])) }, additionalProperties: false },
+    then: {
+      required: k.required,
+      properties: { ...common, kind: { const: kind }, ...Object.fromEntries(k.params.map((p) => [p, param])) },
+      additionalProperties: false,
+    },
   }));
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

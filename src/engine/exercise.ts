@@ -69,19 +69,29 @@ export function loadExercise(grader: Grader<GradingContext>, lang: Lang = 'en'):
   const meta = readMetadata(folderOf(grader));
   const code = new Map<string, CheckSpec<GradingContext>>(grader.checks.map((c) => [c.id, c]));
   const missing = grader.checks.filter((c) => !meta.checks?.[c.id]).map((c) => c.id);
-  if (missing.length > 0) throw new Error(`exercise ${grader.id}: check ${missing.map((id) => `"${id}"`).join(', ')} has no entry in exercise.yaml`);
+  if (missing.length > 0)
+    throw new Error(
+      `exercise ${grader.id}: check ${missing.map((id) => `"${id}"`).join(', ')} has no entry in exercise.yaml`,
+    );
   const declared = new Set<string>();
   const checks: Check<GradingContext>[] = Object.entries(meta.checks ?? {}).map(([id, m]) => {
     const spec = m.kind !== undefined ? dataCheck(id, m) : code.get(id);
-    if (!spec) throw new Error(`exercise ${grader.id}: exercise.yaml lists checks no grader runs: "${id}" has no kind and no code`);
-    if (m.kind !== undefined && code.has(id)) throw new Error(`exercise ${grader.id}: check "${id}" is both data and code`);
-    if (!(Number.isInteger(m.points) && m.points >= 0)) throw new Error(`exercise ${grader.id}: check "${id}" needs whole, non-negative points`);
+    if (!spec)
+      throw new Error(
+        `exercise ${grader.id}: exercise.yaml lists checks no grader runs: "${id}" has no kind and no code`,
+      );
+    if (m.kind !== undefined && code.has(id))
+      throw new Error(`exercise ${grader.id}: check "${id}" is both data and code`);
+    if (!(Number.isInteger(m.points) && m.points >= 0))
+      throw new Error(`exercise ${grader.id}: check "${id}" needs whole, non-negative points`);
     for (const need of spec.needs ?? []) {
       // declared-before keeps the prerequisite graph free of cycles
-      if (!declared.has(need)) throw new Error(`exercise ${grader.id}: check "${id}" needs "${need}", which is not declared before it`);
+      if (!declared.has(need))
+        throw new Error(`exercise ${grader.id}: check "${id}" needs "${need}", which is not declared before it`);
     }
     declared.add(id);
-    if (m.hidden !== undefined && typeof m.hidden !== 'boolean') throw new Error(`exercise ${grader.id}: check "${id}" has hidden: ${String(m.hidden)}, not true or false`);
+    if (m.hidden !== undefined && typeof m.hidden !== 'boolean')
+      throw new Error(`exercise ${grader.id}: check "${id}" has hidden: ${String(m.hidden)}, not true or false`);
     return { ...spec, title: m.title[lang] ?? m.title.en, points: m.points, ...(m.hidden && { hidden: true }) };
   });
   return {

@@ -17,7 +17,14 @@ export function bridgeInterface(n: Network): string {
  * across `network`'s bridge, or undefined when no rule there drops it (or the
  * firewall cannot be read: then this diagnosis has nothing to say).
  */
-export async function dockerUserBlame(ctx: GradingContext, network: Network, src: string, dst: string, proto: 'icmp' | 'tcp', dport?: number): Promise<Text | undefined> {
+export async function dockerUserBlame(
+  ctx: GradingContext,
+  network: Network,
+  src: string,
+  dst: string,
+  proto: 'icmp' | 'tcp',
+  dport?: number,
+): Promise<Text | undefined> {
   if (network.driver !== 'bridge') return undefined;
   let view;
   try {
@@ -28,7 +35,15 @@ export async function dockerUserBlame(ctx: GradingContext, network: Network, src
   const iface = bridgeInterface(network);
   let verdict;
   try {
-    verdict = evaluate(view.ruleset, 'DOCKER-USER', { proto, ...(proto === 'icmp' ? { icmpType: 8 } : { sport: 51000, dport }), ctstate: 'NEW', inIface: iface, outIface: iface, src, dst });
+    verdict = evaluate(view.ruleset, 'DOCKER-USER', {
+      proto,
+      ...(proto === 'icmp' ? { icmpType: 8 } : { sport: 51000, dport }),
+      ctstate: 'NEW',
+      inIface: iface,
+      outIface: iface,
+      src,
+      dst,
+    });
   } catch {
     return undefined;
   }

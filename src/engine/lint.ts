@@ -24,11 +24,13 @@ export function lintExercise(dir: string, hasCode = false): string[] {
   const keys = (map: { items: { key: unknown }[] }, allowed: string[], where: string) => {
     for (const pair of map.items) {
       const key = String((pair.key as Node & { value?: unknown })?.toJSON?.() ?? pair.key);
-      if (!allowed.includes(key)) problems.push(`${at(pair.key as Node)}: unknown key "${key}" ${where} (allowed: ${allowed.join(', ')})`);
+      if (!allowed.includes(key))
+        problems.push(`${at(pair.key as Node)}: unknown key "${key}" ${where} (allowed: ${allowed.join(', ')})`);
     }
   };
   const localized = (node: unknown, what: string, parent: Node) => {
-    if (!isMap(node) || typeof node.get('en') !== 'string' || typeof node.get('ko') !== 'string') problems.push(`${at((node as Node) ?? parent)}: ${what} needs an en and a ko text`);
+    if (!isMap(node) || typeof node.get('en') !== 'string' || typeof node.get('ko') !== 'string')
+      problems.push(`${at((node as Node) ?? parent)}: ${what} needs an en and a ko text`);
   };
   keys(root, TOP, 'at the top');
   localized(root.get('title', true), 'title', root);
@@ -46,13 +48,25 @@ export function lintExercise(dir: string, hasCode = false): string[] {
     const kind = entry.kind === undefined ? undefined : KINDS[String(entry.kind)];
     keys(node, [...CHECK, ...(kind?.params ?? [])], `in check "${id}"${kind ? ` (kind ${entry.kind})` : ''}`);
     localized(node.get('title', true), `check "${id}": title`, node);
-    if (!(Number.isInteger(entry.points) && (entry.points as number) >= 0)) problems.push(`${at(node.get('points', true) as Node ?? node)}: check "${id}": points must be a whole number, 0 or more`);
-    for (const need of entry.needs ?? []) if (!declared.includes(need)) problems.push(`${at(node.get('needs', true) as Node)}: check "${id}" needs "${need}", which is not declared before it`);
+    if (!(Number.isInteger(entry.points) && (entry.points as number) >= 0))
+      problems.push(
+        `${at((node.get('points', true) as Node) ?? node)}: check "${id}": points must be a whole number, 0 or more`,
+      );
+    for (const need of entry.needs ?? [])
+      if (!declared.includes(need))
+        problems.push(
+          `${at(node.get('needs', true) as Node)}: check "${id}" needs "${need}", which is not declared before it`,
+        );
     declared.push(id);
     if (entry.kind === undefined) {
-      if (!hasCode) problems.push(`${at(node)}: check "${id}" has no kind, and no grader code runs it (kinds: ${Object.keys(KINDS).join(', ')})`);
+      if (!hasCode)
+        problems.push(
+          `${at(node)}: check "${id}" has no kind, and no grader code runs it (kinds: ${Object.keys(KINDS).join(', ')})`,
+        );
     } else if (!kind) {
-      problems.push(`${at(node.get('kind', true) as Node)}: check "${id}": unknown kind "${String(entry.kind)}" (kinds: ${Object.keys(KINDS).join(', ')})`);
+      problems.push(
+        `${at(node.get('kind', true) as Node)}: check "${id}": unknown kind "${String(entry.kind)}" (kinds: ${Object.keys(KINDS).join(', ')})`,
+      );
     } else {
       try {
         dataCheck(id, entry);
@@ -60,11 +74,13 @@ export function lintExercise(dir: string, hasCode = false): string[] {
         problems.push(`${at(node)}: ${errorMessage(err)}`);
       }
     }
-    if (isSeq(node.get('needs', true)) === false && entry.needs !== undefined) problems.push(`${at(node)}: check "${id}": needs must be a list of check ids`);
+    if (isSeq(node.get('needs', true)) === false && entry.needs !== undefined)
+      problems.push(`${at(node)}: check "${id}": needs must be a list of check ids`);
   }
   const readme = join(dir, 'README.md');
   if (!existsSync(readme)) problems.push(`${dir}: no README.md (students read it, in Korean and English)`);
-  else if (!/^## 한국어/m.test(readFileSync(readme, 'utf8')) || !/^## English/m.test(readFileSync(readme, 'utf8'))) problems.push(`${readme}:1: needs a "## 한국어" and a "## English" section`);
+  else if (!/^## 한국어/m.test(readFileSync(readme, 'utf8')) || !/^## English/m.test(readFileSync(readme, 'utf8')))
+    problems.push(`${readme}:1: needs a "## 한국어" and a "## English" section`);
   return problems;
 }
 

@@ -49,12 +49,18 @@ export interface GradingReport {
  * but not what they expected, found or hint at. Instructors' reports use the original.
  */
 export function forStudents(report: GradingReport, lang: Lang = 'en'): GradingReport {
-  return { ...report, exercises: report.exercises.map((e) => ({ ...e, checks: e.checks.map((c) => withoutHiddenDetails(c, lang)) })) };
+  return {
+    ...report,
+    exercises: report.exercises.map((e) => ({ ...e, checks: e.checks.map((c) => withoutHiddenDetails(c, lang)) })),
+  };
 }
 
 const HIDDEN = {
   passed: t('passed (a hidden check)', '통과 (숨겨진 항목)'),
-  other: t('did not pass (a hidden check: its details are for your instructor)', '통과하지 못함 (숨겨진 항목: 자세한 내용은 강사에게만 보입니다)'),
+  other: t(
+    'did not pass (a hidden check: its details are for your instructor)',
+    '통과하지 못함 (숨겨진 항목: 자세한 내용은 강사에게만 보입니다)',
+  ),
 };
 
 function withoutHiddenDetails(check: CheckResult, lang: Lang): CheckResult {

@@ -9,9 +9,22 @@ export interface RunOptions {
   lang?: Lang;
 }
 
-const SKIPPED: Record<Lang, { because: (reasons: string[]) => string; skipped: string; error: string; failed: string }> = {
-  en: { because: (r) => `not checked because ${r.join(' and ')}`, skipped: 'was skipped', error: 'could not be checked', failed: 'failed' },
-  ko: { because: (r) => `${r.join(', ')} 때문에 확인하지 않음`, skipped: '항목을 건너뛰었기', error: '항목을 확인할 수 없었기', failed: '항목이 통과하지 못했기' },
+const SKIPPED: Record<
+  Lang,
+  { because: (reasons: string[]) => string; skipped: string; error: string; failed: string }
+> = {
+  en: {
+    because: (r) => `not checked because ${r.join(' and ')}`,
+    skipped: 'was skipped',
+    error: 'could not be checked',
+    failed: 'failed',
+  },
+  ko: {
+    because: (r) => `${r.join(', ')} 때문에 확인하지 않음`,
+    skipped: '항목을 건너뛰었기',
+    error: '항목을 확인할 수 없었기',
+    failed: '항목이 통과하지 못했기',
+  },
 };
 
 export interface Exercise<Ctx> {
@@ -45,10 +58,19 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
   const runOne = async (check: Check<Ctx>): Promise<CheckResult> => {
     const prerequisites = await Promise.all((check.needs ?? []).map((id) => start(byId.get(id)!)));
     const blocking = prerequisites.filter((r) => r.status !== 'passed');
-    const base = { id: check.id, title: check.title, points: 0, maxPoints: check.points, ...(check.hidden && { hidden: true }) };
+    const base = {
+      id: check.id,
+      title: check.title,
+      points: 0,
+      maxPoints: check.points,
+      ...(check.hidden && { hidden: true }),
+    };
     if (blocking.length > 0) {
       const words = SKIPPED[lang];
-      const reasons = blocking.map((r) => `"${r.title}" ${r.status === 'skipped' ? words.skipped : r.status === 'error' ? words.error : words.failed}`);
+      const reasons = blocking.map(
+        (r) =>
+          `"${r.title}" ${r.status === 'skipped' ? words.skipped : r.status === 'error' ? words.error : words.failed}`,
+      );
       return { ...base, status: 'skipped', message: words.because(reasons), durationMs: 0 };
     }
     const t0 = performance.now();
@@ -78,7 +100,11 @@ export function maxScoreOf(exercise: Pick<Exercise<unknown>, 'checks'>): number 
   return exercise.checks.reduce((sum, c) => sum + c.points, 0);
 }
 
-export async function gradeExercise<Ctx>(exercise: Exercise<Ctx>, ctx: Ctx, options: RunOptions): Promise<ExerciseResult> {
+export async function gradeExercise<Ctx>(
+  exercise: Exercise<Ctx>,
+  ctx: Ctx,
+  options: RunOptions,
+): Promise<ExerciseResult> {
   const t0 = performance.now();
   exercise.warmUp?.(ctx);
   const checks = await runChecks(exercise.checks, ctx, options);

@@ -85,7 +85,9 @@ export class GradingSession {
   /** Grades the exercises with probes of its own; `shared` probes (a class run's, for one engine) are their owner's to close. */
   grade(exercises: Exercise<GradingContext>[], options: GradingOptions, shared?: ProbeSession): Promise<GradingReport> {
     if (shared) return gradeEngine(this.engine, shared, exercises, options, this.netns);
-    return this.withProbes(options.apiTimeoutMs, (probes) => gradeEngine(this.engine, probes, exercises, options, this.netns));
+    return this.withProbes(options.apiTimeoutMs, (probes) =>
+      gradeEngine(this.engine, probes, exercises, options, this.netns),
+    );
   }
 
   /** Removes every probe of the session's gradings; a grading in flight then ends with errors, not hangs. */
@@ -103,7 +105,13 @@ export class GradingSession {
 }
 
 /** One grading run on one engine with the given probes: what killed runs left is reaped while it grades. */
-async function gradeEngine(engine: Engine, probes: ProbeSession, exercises: Exercise<GradingContext>[], options: GradingOptions, netns?: string): Promise<GradingReport> {
+async function gradeEngine(
+  engine: Engine,
+  probes: ProbeSession,
+  exercises: Exercise<GradingContext>[],
+  options: GradingOptions,
+  netns?: string,
+): Promise<GradingReport> {
   // Leftovers of killed runs go while this run grades: they are never this run's, and waiting costs every run.
   const reaped = reapLeftovers(engine.docker, options.apiTimeoutMs);
   reaped.catch(() => {});
@@ -114,7 +122,9 @@ async function gradeEngine(engine: Engine, probes: ProbeSession, exercises: Exer
     engine: engine.info,
     firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns }),
   };
-  const results = await Promise.all(exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })));
+  const results = await Promise.all(
+    exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })),
+  );
   await reaped;
   return {
     tool: { name: 'docknet', version: packageVersion },

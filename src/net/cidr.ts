@@ -25,6 +25,10 @@ export function ipv4CidrsOverlap(a: string, b: string): boolean {
  * The IPv4 subnets, held by networks other than `except`, that overlap `cidr`: the
  * engine refuses a second such pool ("Pool overlaps with other one on this address space").
  */
-export function subnetsOverlapping(held: { name: string; subnet: string }[], cidr: string, except: string): { name: string; subnet: string }[] {
+export function subnetsOverlapping(
+  held: { name: string; subnet: string }[],
+  cidr: string,
+  except: string,
+): { name: string; subnet: string }[] {
   return held.filter((h) => h.name !== except && ipv4CidrsOverlap(h.subnet, cidr));
 }

@@ -36,7 +36,8 @@ export function evaluate(ruleset: Ruleset, startChain: string, packet: Packet): 
 }
 
 function runChain(ruleset: Ruleset, chain: Chain, packet: Packet, path: Rule[]): Verdict {
-  if (chain.disputed !== undefined) return { kind: 'undecidable', reason: `the rules of ${chain.name} are in doubt: ${chain.disputed}`, path };
+  if (chain.disputed !== undefined)
+    return { kind: 'undecidable', reason: `the rules of ${chain.name} are in doubt: ${chain.disputed}`, path };
   for (const rule of chain.rules) {
     const matched = matchRule(rule, packet);
     if (matched === false) continue;
@@ -60,7 +61,12 @@ function runChain(ruleset: Ruleset, chain: Chain, packet: Packet, path: Rule[]):
         const callee = ruleset.chains.get(target.chain);
         if (!callee) return { kind: 'undecidable', rule, reason: `chain ${target.chain} is not in the rule set`, path };
         if (target.chain === chain.name || path.some((caller) => caller.chain === target.chain)) {
-          return { kind: 'undecidable', rule, reason: `jump loop: chain ${target.chain} is already being evaluated`, path };
+          return {
+            kind: 'undecidable',
+            rule,
+            reason: `jump loop: chain ${target.chain} is already being evaluated`,
+            path,
+          };
         }
         const verdict = runChain(ruleset, callee, packet, [...path, rule]);
         // The chain gone to with -g returns on behalf of this one; a -j chain's return lets it carry on.
@@ -106,7 +112,10 @@ function matchOne(match: Match, packet: Packet): MatchResult {
     case 'destinationPort':
       return matchPorts(match.ranges, match.negated, packet, { 'destination port': packet.dport });
     case 'eitherPort':
-      return matchPorts(match.ranges, match.negated, packet, { 'source port': packet.sport, 'destination port': packet.dport });
+      return matchPorts(match.ranges, match.negated, packet, {
+        'source port': packet.sport,
+        'destination port': packet.dport,
+      });
     case 'connState':
       if (match.states.includes(packet.ctstate)) return !match.negated;
       // conntrack's virtual SNAT/DNAT states depend on address translation, which packets do not describe
@@ -123,10 +132,16 @@ function matchOne(match: Match, packet: Packet): MatchResult {
 }
 
 // Port matches only ever match TCP and UDP packets, negated or not.
-function matchPorts(ranges: PortRange[], negated: boolean, packet: Packet, ports: Record<string, number | undefined>): MatchResult {
+function matchPorts(
+  ranges: PortRange[],
+  negated: boolean,
+  packet: Packet,
+  ports: Record<string, number | undefined>,
+): MatchResult {
   if (packet.proto === 'icmp') return false;
   const values = Object.values(ports);
-  if (values.some((port) => port !== undefined && ranges.some(({ from, to }) => from <= port && port <= to))) return !negated;
+  if (values.some((port) => port !== undefined && ranges.some(({ from, to }) => from <= port && port <= to)))
+    return !negated;
   const missing = Object.keys(ports).filter((name) => ports[name] === undefined);
   if (missing.length > 0) return { undecided: `the packet has no ${missing.join(' or ')}` };
   return negated;
@@ -157,7 +172,9 @@ export function describeVerdict(verdict: Verdict): string {
         ? `returned to Docker's processing by ${describeRule(verdict.rule)}${via}`
         : `returned to Docker's processing at the end of ${verdict.chain}${via}`;
     case 'undecidable':
-      return verdict.rule ? `undecidable at ${describeRule(verdict.rule)}${via}: ${verdict.reason}` : `undecidable${via}: ${verdict.reason}`;
+      return verdict.rule
+        ? `undecidable at ${describeRule(verdict.rule)}${via}: ${verdict.reason}`
+        : `undecidable${via}: ${verdict.reason}`;
   }
 }
 

@@ -4,7 +4,10 @@
 // as an `unknown` match or target, never dropped: grading must be able to say so.
 import ipaddr from 'ipaddr.js';
 
-export interface PortRange { from: number; to: number }
+export interface PortRange {
+  from: number;
+  to: number;
+}
 
 export type Match =
   // protocol: 'tcp' | 'udp' | 'icmp' | 'all', or whatever other name/number the rule gives
@@ -48,21 +51,32 @@ export interface Chain {
 /** A rule that matches every packet (comments match everything). */
 export const isUnconditional = (rule: Rule) => rule.matches.every((m) => m.kind === 'comment');
 
-export interface Ruleset { chains: Map<string, Chain> }
+export interface Ruleset {
+  chains: Map<string, Chain>;
+}
 
 /** The start chain and every chain its rules jump or go to, directly or not. */
 export function chainsReachable(ruleset: Ruleset, start: string): string[] {
   const seen = [start];
   for (let i = 0; i < seen.length; i++) {
     for (const { target } of ruleset.chains.get(seen[i])?.rules ?? []) {
-      if ((target.kind === 'jump' || target.kind === 'goto') && !seen.includes(target.chain) && ruleset.chains.has(target.chain)) seen.push(target.chain);
+      if (
+        (target.kind === 'jump' || target.kind === 'goto') &&
+        !seen.includes(target.chain) &&
+        ruleset.chains.has(target.chain)
+      )
+        seen.push(target.chain);
     }
   }
   return seen;
 }
 
 // `-j`/`-g` as written; whether a name is a chain is known only once all lines are read.
-interface TargetSpec { via: 'jump' | 'goto'; name: string; options: string[] }
+interface TargetSpec {
+  via: 'jump' | 'goto';
+  name: string;
+  options: string[];
+}
 
 export function parseRuleset(text: string): Ruleset {
   const chains = new Map<string, Chain>();
@@ -104,7 +118,13 @@ export function parseRuleset(text: string): Ruleset {
       case '-A': {
         const chain = declare(chainName);
         const spec = parseRuleSpec(tokens.slice(2));
-        const rule: Rule = { chain: chainName, index: chain.rules.length + 1, text: visible(line), matches: spec.matches, target: { kind: 'none' } };
+        const rule: Rule = {
+          chain: chainName,
+          index: chain.rules.length + 1,
+          text: visible(line),
+          matches: spec.matches,
+          target: { kind: 'none' },
+        };
         chain.rules.push(rule);
         unresolved.push([rule, spec.target]);
         break;
@@ -168,7 +188,8 @@ function tokenize(line: string): string[] {
     const ch = line[i];
     if (quote !== undefined) {
       if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === "'" || line[i + 1] === '\\')) current += line[++i];
+      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === "'" || line[i + 1] === '\\'))
+        current += line[++i];
       else current += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;
@@ -187,7 +208,9 @@ function tokenize(line: string): string[] {
 }
 
 function quoteToken(token: string): string {
-  return token === '' || /[\s"'\\\u0000-\u001f\u007f-\u009f]/.test(token) ? `"${token.replace(/["\\]/g, '\\$&')}"` : token;
+  return token === '' || /[\s"'\\\u0000-\u001f\u007f-\u009f]/.test(token)
+    ? `"${token.replace(/["\\]/g, '\\$&')}"`
+    : token;
 }
 
 const OPTION_ALIASES = new Map([
@@ -204,7 +227,8 @@ const OPTION_ALIASES = new Map([
   ['--set-counters', '-c'],
 ]);
 const CORE_OPTIONS = new Set(['-p', '-s', '-d', '-i', '-o', '-m', '-j', '-g', '-c']);
-const canonicalOption = (token: string | undefined) => (token === undefined ? undefined : OPTION_ALIASES.get(token) ?? token);
+const canonicalOption = (token: string | undefined) =>
+  token === undefined ? undefined : (OPTION_ALIASES.get(token) ?? token);
 
 // Matches whose options this parser interprets; any other `-m` is kept whole as unknown.
 const KNOWN_MODULES = new Set(['tcp', 'udp', 'icmp', 'multiport', 'conntrack', 'state', 'comment']);
@@ -228,7 +252,10 @@ const MODULE_OPTIONS = new Map<string, (value: string, negated: boolean) => Matc
   ['--comment', (value, negated) => (negated ? undefined : { kind: 'comment', text: value })],
 ]);
 
-interface RuleSpec { matches: Match[]; target?: TargetSpec }
+interface RuleSpec {
+  matches: Match[];
+  target?: TargetSpec;
+}
 
 function parseRuleSpec(tokens: string[]): RuleSpec {
   const matches: Match[] = [];
@@ -250,7 +277,8 @@ function parseRuleSpec(tokens: string[]): RuleSpec {
     if (negated) i++;
     const option = canonicalOption(tokens[i++]);
     const takeValue = (): string | undefined => {
-      if (tokens[i] === '!') { // the old `-p ! tcp` placement
+      if (tokens[i] === '!') {
+        // the old `-p ! tcp` placement
         negated = !negated;
         i++;
       }
@@ -305,7 +333,12 @@ function coreMatch(option: string, negated: boolean, value: string): Match | und
   }
 }
 
-const PROTOCOL_NUMBERS = new Map([['0', 'all'], ['1', 'icmp'], ['6', 'tcp'], ['17', 'udp']]);
+const PROTOCOL_NUMBERS = new Map([
+  ['0', 'all'],
+  ['1', 'icmp'],
+  ['6', 'tcp'],
+  ['17', 'udp'],
+]);
 
 // Addresses as iptables prints them: plain, `/len`, or a dotted mask (printed when
 // the mask is not contiguous, which has no prefix length and so stays unknown).
@@ -324,7 +357,11 @@ function normalizeCidr(value: string): string | undefined {
   return undefined;
 }
 
-function portMatch(kind: 'sourcePort' | 'destinationPort' | 'eitherPort', negated: boolean, specs: string[]): Match | undefined {
+function portMatch(
+  kind: 'sourcePort' | 'destinationPort' | 'eitherPort',
+  negated: boolean,
+  specs: string[],
+): Match | undefined {
   const ranges = specs.map(parsePortRange);
   return ranges.every((range): range is PortRange => range !== undefined) ? { kind, negated, ranges } : undefined;
 }
@@ -378,7 +415,15 @@ const isStandardTarget = (name: string): name is (typeof STANDARD_TARGETS)[numbe
   (STANDARD_TARGETS as readonly string[]).includes(name);
 const TARGETS_WITH_OPTIONS = new Set(['REJECT', 'LOG']); // --reject-with, --log-prefix …: no effect on the verdict
 // Extension targets usable without options, which would otherwise look like a jump to a missing chain.
-const OPTIONLESS_EXTENSION_TARGETS = new Set(['MASQUERADE', 'NFLOG', 'NFQUEUE', 'NOTRACK', 'QUEUE', 'REDIRECT', 'TRACE']);
+const OPTIONLESS_EXTENSION_TARGETS = new Set([
+  'MASQUERADE',
+  'NFLOG',
+  'NFQUEUE',
+  'NOTRACK',
+  'QUEUE',
+  'REDIRECT',
+  'TRACE',
+]);
 
 function resolveTarget(spec: TargetSpec | undefined, chains: Map<string, Chain>): Target {
   if (spec === undefined) return { kind: 'none' };

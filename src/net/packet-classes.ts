@@ -47,7 +47,9 @@ const CLIENT_PORT = 51000;
 const OUTSIDE_ADDRESS = v4Number('203.0.113.7');
 
 export function packetClasses(ruleset: Ruleset, startChain: string, scope: Scope): PacketClass[] {
-  const matches = chainsReachable(ruleset, startChain).flatMap((name) => ruleset.chains.get(name)?.rules.flatMap((r) => r.matches) ?? []);
+  const matches = chainsReachable(ruleset, startChain).flatMap(
+    (name) => ruleset.chains.get(name)?.rules.flatMap((r) => r.matches) ?? [],
+  );
   const cuts = (kinds: Match['kind'][]) =>
     matches.flatMap((m): Interval[] => {
       if (!kinds.includes(m.kind)) return [];
@@ -62,23 +64,28 @@ export function packetClasses(ruleset: Ruleset, startChain: string, scope: Scope
   const ported = scope.proto !== 'icmp';
   const except = new Set(scope.exceptPorts ?? []);
   const dports = ported
-    ? split(scope.dports ?? ALL_PORTS, [...cuts(['destinationPort', 'eitherPort']), ...[...except].map((p) => ({ from: p, to: p }))]).filter(
-        (i) => !(i.from === i.to && except.has(i.from)),
-      )
+    ? split(scope.dports ?? ALL_PORTS, [
+        ...cuts(['destinationPort', 'eitherPort']),
+        ...[...except].map((p) => ({ from: p, to: p })),
+      ]).filter((i) => !(i.from === i.to && except.has(i.from)))
     : [undefined];
   const sports = ported ? split(ALL_PORTS, cuts(['sourcePort', 'eitherPort'])) : [undefined];
   const sources = split(ALL_V4, cuts(['source']));
   const destinations = scope.destinations.flatMap((d) =>
     d.subnets.flatMap((subnet) => {
       const range = v4Range(subnet);
-      return range ? split(range, cuts(['destination'])).map((interval) => ({ iface: d.iface, subnet, interval, whole: range })) : [];
+      return range
+        ? split(range, cuts(['destination'])).map((interval) => ({ iface: d.iface, subnet, interval, whole: range }))
+        : [];
     }),
   );
-  const icmpTypes = ported ? [undefined] : scope.icmpTypes ?? [];
+  const icmpTypes = ported ? [undefined] : (scope.icmpTypes ?? []);
 
   const total = dports.length * sports.length * sources.length * destinations.length * icmpTypes.length;
   if (total > MAX_CLASSES) {
-    throw new Error(`the rules tell ${total} classes of packets apart for ${scope.ctstate} ${scope.proto}, more than the ${MAX_CLASSES} docknet judges`);
+    throw new Error(
+      `the rules tell ${total} classes of packets apart for ${scope.ctstate} ${scope.proto}, more than the ${MAX_CLASSES} docknet judges`,
+    );
   }
 
   const classes: PacketClass[] = [];
@@ -100,7 +107,9 @@ export function packetClasses(ruleset: Ruleset, startChain: string, scope: Scope
             };
             const parts = [
               scope.ctstate === 'NEW' ? 'new' : scope.ctstate,
-              dport ? `${scope.proto}${sameInterval(dport, ALL_PORTS) ? '' : `/${intervalText(dport, String)}`}` : `icmp ${icmpName(icmpType!)}`,
+              dport
+                ? `${scope.proto}${sameInterval(dport, ALL_PORTS) ? '' : `/${intervalText(dport, String)}`}`
+                : `icmp ${icmpName(icmpType!)}`,
               sport && !sameInterval(sport, ALL_PORTS) ? `from port ${intervalText(sport, String)}` : undefined,
               sources.length > 1 ? `from ${intervalText(src, v4String)}` : undefined,
               destinations.length > 1
@@ -127,12 +136,16 @@ function split(whole: Interval, ranges: Interval[]): Interval[] {
   return sorted.map((from, i) => ({ from, to: i + 1 < sorted.length ? sorted[i + 1] - 1 : whole.to }));
 }
 
-const pick = (interval: Interval, preferred: number) => (interval.from <= preferred && preferred <= interval.to ? preferred : interval.from);
+const pick = (interval: Interval, preferred: number) =>
+  interval.from <= preferred && preferred <= interval.to ? preferred : interval.from;
 const sameInterval = (a: Interval, b: Interval) => a.from === b.from && a.to === b.to;
-const intervalText = (i: Interval, show: (n: number) => string) => (i.from === i.to ? show(i.from) : `${show(i.from)}-${show(i.to)}`);
+const intervalText = (i: Interval, show: (n: number) => string) =>
+  i.from === i.to ? show(i.from) : `${show(i.from)}-${show(i.to)}`;
 
 function v4Number(address: string): number {
-  return ipaddr.IPv4.parse(address).toByteArray().reduce((n, byte) => n * 256 + byte, 0);
+  return ipaddr.IPv4.parse(address)
+    .toByteArray()
+    .reduce((n, byte) => n * 256 + byte, 0);
 }
 
 function v4String(n: number): string {

@@ -10,9 +10,28 @@ type Colors = ReturnType<typeof picocolors.createColors>;
 const SYMBOL: Record<CheckResult['status'], string> = { passed: '✓', failed: '✗', skipped: '-', error: '!' };
 
 /** The console's own words; titles come translated from the exercises' metadata. */
-const WORDS: Record<Lang, { expected: string; actual: string; hint: string; score: string; total: string; skipped: string; error: string }> = {
-  en: { expected: 'expected:', actual: 'actual:  ', hint: 'hint:', score: 'score', total: 'total', skipped: 'skipped', error: 'error' },
-  ko: { expected: '기대값:', actual: '실제값:', hint: '힌트:', score: '점수', total: '합계', skipped: '건너뜀', error: '채점 오류' },
+const WORDS: Record<
+  Lang,
+  { expected: string; actual: string; hint: string; score: string; total: string; skipped: string; error: string }
+> = {
+  en: {
+    expected: 'expected:',
+    actual: 'actual:  ',
+    hint: 'hint:',
+    score: 'score',
+    total: 'total',
+    skipped: 'skipped',
+    error: 'error',
+  },
+  ko: {
+    expected: '기대값:',
+    actual: '실제값:',
+    hint: '힌트:',
+    score: '점수',
+    total: '합계',
+    skipped: '건너뜀',
+    error: '채점 오류',
+  },
 };
 
 /**
@@ -22,7 +41,12 @@ const WORDS: Record<Lang, { expected: string; actual: string; hint: string; scor
 const shown = (text: string) => visible(text).replace(/\n/g, '\n      ');
 
 function checkLines(check: CheckResult, pc: Colors, w: (typeof WORDS)[Lang]): string[] {
-  const MARK: Record<CheckResult['status'], (s: string) => string> = { passed: pc.green, failed: pc.red, skipped: pc.yellow, error: pc.magenta };
+  const MARK: Record<CheckResult['status'], (s: string) => string> = {
+    passed: pc.green,
+    failed: pc.red,
+    skipped: pc.yellow,
+    error: pc.magenta,
+  };
   const points = pc.dim(`${check.points}/${check.maxPoints}`);
   const head = `  ${MARK[check.status](SYMBOL[check.status])} ${shown(check.title)} ${points}`;
   if (check.status === 'passed') return [head];
@@ -35,10 +59,15 @@ function checkLines(check: CheckResult, pc: Colors, w: (typeof WORDS)[Lang]): st
 }
 
 /** What a person reads: one line per check, details under anything that did not pass, then the score. */
-function renderConsole(report: GradingReport, { color = picocolors.isColorSupported, lang = 'en' }: ConsoleOptions = {}): string {
+function renderConsole(
+  report: GradingReport,
+  { color = picocolors.isColorSupported, lang = 'en' }: ConsoleOptions = {},
+): string {
   const pc = picocolors.createColors(color);
   const w = WORDS[lang];
-  const lines: string[] = [pc.dim(`Docker ${shown(report.engine.version)} (API ${shown(report.engine.apiVersion)}) at ${shown(report.host)}`)];
+  const lines: string[] = [
+    pc.dim(`Docker ${shown(report.engine.version)} (API ${shown(report.engine.apiVersion)}) at ${shown(report.host)}`),
+  ];
   for (const exercise of report.exercises) {
     lines.push('', pc.bold(`${shown(exercise.title)} (${shown(exercise.id)})`));
     for (const check of exercise.checks) lines.push(...checkLines(check, pc, w));
@@ -51,7 +80,9 @@ function renderConsole(report: GradingReport, { color = picocolors.isColorSuppor
 
 /** A submission on the terminal: how its solution ran, then its report or why there is none. */
 function renderStudent(result: StudentResult, options: ConsoleOptions): string {
-  const solution = result.solution && `solution: ${shown(result.solution.command)} ${result.solution.timedOut ? 'was stopped at the time limit' : `exited with ${result.solution.exitCode ?? 'a signal'}`}\n`;
+  const solution =
+    result.solution &&
+    `solution: ${shown(result.solution.command)} ${result.solution.timedOut ? 'was stopped at the time limit' : `exited with ${result.solution.exitCode ?? 'a signal'}`}\n`;
   return `${solution || ''}${result.report ? renderConsole(result.report, options) : `not graded: ${shown(result.error ?? '')}\n`}`;
 }
 

@@ -25,7 +25,9 @@ function renderGradebook({ columns: exercises, roster, results }: ClassResults):
       const r = report?.exercises.find((x) => x.id === e.id);
       return r ? String(r.score) : '';
     });
-    const total = report ? String(report.exercises.filter((x) => exercises.some((e) => e.id === x.id)).reduce((s, x) => s + x.score, 0)) : '';
+    const total = report
+      ? String(report.exercises.filter((x) => exercises.some((e) => e.id === x.id)).reduce((s, x) => s + x.score, 0))
+      : '';
     const detail = [
       result?.error,
       result?.solution && solutionNote(result.solution),
@@ -34,7 +36,15 @@ function renderGradebook({ columns: exercises, roster, results }: ClassResults):
     ]
       .filter(Boolean)
       .join('; ');
-    return [safeText(student.id), safeText(student.name), ...scores, total, String(max), result?.status ?? 'not-graded', safeText(detail)];
+    return [
+      safeText(student.id),
+      safeText(student.name),
+      ...scores,
+      total,
+      String(max),
+      result?.status ?? 'not-graded',
+      safeText(detail),
+    ];
   });
   return stringify([header, ...rows]);
 }
@@ -46,7 +56,9 @@ function solutionNote(run: NonNullable<StudentResult['solution']>): string | und
 }
 
 function erroredChecks(result: StudentResult): string[] {
-  return (result.report?.exercises ?? []).flatMap((e) => e.checks.filter((c) => c.status === 'error').map((c) => `${e.id}/${c.id} could not be checked`));
+  return (result.report?.exercises ?? []).flatMap((e) =>
+    e.checks.filter((c) => c.status === 'error').map((c) => `${e.id}/${c.id} could not be checked`),
+  );
 }
 
 export function gradebookReporter(path: string): Reporter {

@@ -11,8 +11,18 @@ interface GradescopeTest {
 }
 
 function output(check: CheckResult): string {
-  const lead = check.status === 'skipped' ? `skipped: ${check.message}` : check.status === 'error' ? `could not be checked (grader error): ${check.message}` : check.message;
-  return [lead, check.expected !== undefined && `expected: ${check.expected}`, check.actual !== undefined && `actual: ${check.actual}`, check.status !== 'passed' && check.hint !== undefined && `hint: ${check.hint}`]
+  const lead =
+    check.status === 'skipped'
+      ? `skipped: ${check.message}`
+      : check.status === 'error'
+        ? `could not be checked (grader error): ${check.message}`
+        : check.message;
+  return [
+    lead,
+    check.expected !== undefined && `expected: ${check.expected}`,
+    check.actual !== undefined && `actual: ${check.actual}`,
+    check.status !== 'passed' && check.hint !== undefined && `hint: ${check.hint}`,
+  ]
     .filter(Boolean)
     .join('\n');
 }

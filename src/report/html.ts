@@ -329,7 +329,11 @@ export function htmlReporter(path: string, lang: Lang): Reporter {
       if (graded.kind === 'report') return renderStudentHtml(graded.report, { lang });
       if (graded.kind === 'class') {
         const { columns, roster, results } = graded.class;
-        return renderClassHtml(columns, roster.map((s) => results.get(s.id) ?? { student: s, status: 'not-graded' }), { lang });
+        return renderClassHtml(
+          columns,
+          roster.map((s) => results.get(s.id) ?? { student: s, status: 'not-graded' }),
+          { lang },
+        );
       }
       throw noView('HTML', graded);
     },

@@ -29,7 +29,10 @@ function outcome(check: CheckResult): XmlElement[] {
   }
 }
 
-const properties = (values: [string, string][]): XmlElement => ({ name: 'properties', children: values.map(([name, value]) => ({ name: 'property', attributes: { name, value } })) });
+const properties = (values: [string, string][]): XmlElement => ({
+  name: 'properties',
+  children: values.map(([name, value]) => ({ name: 'property', attributes: { name, value } })),
+});
 
 // Local time without a zone, as JUnit files have always had it here.
 function timestamp(at: Date): string {
@@ -45,22 +48,36 @@ interface Suite {
 
 /** Each suite counts its own tests by status; the JUnit 10 (Surefire) schema allows no `skipped` on <testsuites>. */
 function document(suites: Suite[]): string {
-  const count = (cases: Suite['cases'], status?: Status) => cases.filter((c) => status === undefined || c.status === status).length;
+  const count = (cases: Suite['cases'], status?: Status) =>
+    cases.filter((c) => status === undefined || c.status === status).length;
   const all = suites.flatMap((s) => s.cases);
   return renderXml({
     name: 'testsuites',
     attributes: { name: 'docknet', tests: all.length, failures: count(all, 'failed'), errors: count(all, 'error') },
     children: suites.map((s) => ({
       name: 'testsuite',
-      attributes: { ...s.attributes, tests: s.cases.length, failures: count(s.cases, 'failed'), errors: count(s.cases, 'error'), skipped: count(s.cases, 'skipped') },
-      children: [properties(s.properties), ...s.cases.map((c) => ({ name: 'testcase', attributes: c.attributes, children: c.children }))],
+      attributes: {
+        ...s.attributes,
+        tests: s.cases.length,
+        failures: count(s.cases, 'failed'),
+        errors: count(s.cases, 'error'),
+        skipped: count(s.cases, 'skipped'),
+      },
+      children: [
+        properties(s.properties),
+        ...s.cases.map((c) => ({ name: 'testcase', attributes: c.attributes, children: c.children })),
+      ],
     })),
   });
 }
 
 function exerciseSuite(report: GradingReport, exercise: ExerciseResult): Suite {
   return {
-    attributes: { name: exercise.id, timestamp: timestamp(new Date(report.startedAt)), time: exercise.durationMs / 1000 },
+    attributes: {
+      name: exercise.id,
+      timestamp: timestamp(new Date(report.startedAt)),
+      time: exercise.durationMs / 1000,
+    },
     properties: [
       ['title', exercise.title],
       ['score', String(exercise.score)],
@@ -70,7 +87,11 @@ function exerciseSuite(report: GradingReport, exercise: ExerciseResult): Suite {
       ['host', report.host],
     ],
     cases: exercise.checks.map((check) => ({
-      attributes: { classname: `docknet.${exercise.id}`, name: `${check.id}: ${check.title}`, time: check.durationMs / 1000 },
+      attributes: {
+        classname: `docknet.${exercise.id}`,
+        name: `${check.id}: ${check.title}`,
+        time: check.durationMs / 1000,
+      },
       status: check.status,
       children: outcome(check),
     })),
@@ -87,7 +108,13 @@ function renderNotGraded(host: string, message: string, at: Date): string {
     {
       attributes: { name: 'docknet', timestamp: timestamp(at) },
       properties: [['host', host]],
-      cases: [{ attributes: { classname: 'docknet.engine', name: `engine: grading the Docker engine at ${host}` }, status: 'error', children: [{ name: 'error', attributes: { message, type: 'error' } }] }],
+      cases: [
+        {
+          attributes: { classname: 'docknet.engine', name: `engine: grading the Docker engine at ${host}` },
+          status: 'error',
+          children: [{ name: 'error', attributes: { message, type: 'error' } }],
+        },
+      ],
     },
   ]);
 }

@@ -27,7 +27,12 @@ function code(s: string): string {
 
 function details(c: CheckResult): string {
   if (c.status === 'passed') return '';
-  return [c.message, c.expected && `expected: ${c.expected}`, c.actual && `actual: ${c.actual}`, c.hint && `hint: ${c.hint}`]
+  return [
+    c.message,
+    c.expected && `expected: ${c.expected}`,
+    c.actual && `actual: ${c.actual}`,
+    c.hint && `hint: ${c.hint}`,
+  ]
     .filter((part): part is string => Boolean(part))
     .map(inline)
     .join('<br>');
@@ -37,15 +42,26 @@ function renderSubmission(result: StudentResult, minScore?: number): string {
   const lines: string[] = [];
   const report = result.report;
   const max = result.exercises.reduce((s, e) => s + e.maxScore, 0);
-  lines.push(`## docknet: ${report ? `${report.score}/${max}` : 'not graded'}${minScore !== undefined ? ` (pass mark ${minScore})` : ''}`, '');
+  lines.push(
+    `## docknet: ${report ? `${report.score}/${max}` : 'not graded'}${minScore !== undefined ? ` (pass mark ${minScore})` : ''}`,
+    '',
+  );
   if (!report) lines.push(`Could not grade: ${inline(result.error ?? '')}`, '');
   if (result.solution) {
-    const how = result.solution.timedOut ? 'stopped at the time limit' : `exit code ${result.solution.exitCode ?? 'none'}`;
+    const how = result.solution.timedOut
+      ? 'stopped at the time limit'
+      : `exit code ${result.solution.exitCode ?? 'none'}`;
     lines.push(`Solution: ${code(result.solution.command)} (${how})`, '');
   }
   for (const exercise of report?.exercises ?? []) {
-    lines.push(`### ${inline(exercise.title)} (${code(exercise.id)}): ${exercise.score}/${exercise.maxScore}`, '', '| | check | points | details |', '|---|---|---:|---|');
-    for (const c of exercise.checks) lines.push(`| ${MARK[c.status]} | ${inline(c.title)} | ${c.points}/${c.maxPoints} | ${details(c)} |`);
+    lines.push(
+      `### ${inline(exercise.title)} (${code(exercise.id)}): ${exercise.score}/${exercise.maxScore}`,
+      '',
+      '| | check | points | details |',
+      '|---|---|---:|---|',
+    );
+    for (const c of exercise.checks)
+      lines.push(`| ${MARK[c.status]} | ${inline(c.title)} | ${c.points}/${c.maxPoints} | ${details(c)} |`);
     lines.push('');
   }
   for (const p of result.problems ?? []) lines.push(`> cleanup: ${inline(p)}`);
@@ -61,11 +77,14 @@ function renderBatch({ columns, roster, results, summary }: ClassResults): strin
   ];
   for (const r of roster.flatMap((s) => results.get(s.id) ?? [])) {
     const scores = columns.map((c) => r.report?.exercises.find((e) => e.id === c.id)?.score ?? '');
-    lines.push(`| ${inline(r.student.id)} | ${scores.join(' | ')} | ${r.report?.score ?? ''} | ${inline(r.error ?? r.status)} |`);
+    lines.push(
+      `| ${inline(r.student.id)} | ${scores.join(' | ')} | ${r.report?.score ?? ''} | ${inline(r.error ?? r.status)} |`,
+    );
   }
   if (summary.mostFailed.length > 0) {
     lines.push('', '**Most missed checks**', '');
-    for (const f of summary.mostFailed.slice(0, 5)) lines.push(`- ${f.failed} × ${inline(f.exercise)}: ${inline(f.title)}`);
+    for (const f of summary.mostFailed.slice(0, 5))
+      lines.push(`- ${f.failed} × ${inline(f.exercise)}: ${inline(f.title)}`);
   }
   return `${lines.join('\n')}\n`;
 }

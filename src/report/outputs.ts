@@ -47,4 +47,3 @@ export async function writeReports(reporters: Reporter[], graded: Graded): Promi
   await Promise.all(texts.map(({ path, text }) => path !== undefined && atomicWrite(path, text)));
   for (const { path, text } of texts) if (path === undefined) process.stdout.write(text);
 }
-

@@ -5,7 +5,10 @@ import type { ClassResults, GradingReport, StudentResult } from '../engine/resul
  * What a run gives its reporters: one engine's report (check, watch), one student's result
  * (a submission, a student of a class run), or a whole class at the end of its run.
  */
-export type Graded = { kind: 'report'; report: GradingReport } | { kind: 'student'; result: StudentResult } | { kind: 'class'; class: ClassResults };
+export type Graded =
+  | { kind: 'report'; report: GradingReport }
+  | { kind: 'student'; result: StudentResult }
+  | { kind: 'class'; class: ClassResults };
 
 export interface Reporter {
   /** the file it writes; the terminal when absent */

@@ -3,7 +3,8 @@
 // What a terminal or an XML parser would act on rather than show: C0 controls but tab and
 // newline (carriage return included: it rewrites a line), DEL, C1 controls, the bidirectional
 // overrides that reorder what is shown, XML's non-characters, and unpaired surrogates.
-const INERT = /[\0-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const INERT =
+  /[\0-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The text with each such character written out as its escape (ESC → `\u001b`): seen, never obeyed. */
 export function visible(text: string): string {

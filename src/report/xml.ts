@@ -14,7 +14,12 @@ export interface XmlElement {
 
 // Forbidden characters become their visible escapes first, so only XML's own syntax is left to escape.
 const attribute = (value: string) =>
-  visible(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;');
+  visible(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#x9;')
+    .replace(/\n/g, '&#xA;');
 
 // A CDATA section ends at the first `]]>`: each one is split across two sections.
 const cdata = (text: string) => `<![CDATA[${visible(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
@@ -25,7 +30,8 @@ function element(e: XmlElement, indent: string): string {
     .map(([name, value]) => ` ${name}="${attribute(String(value))}"`)
     .join('');
   const open = `${indent}<${e.name}${attributes}`;
-  if (e.children?.length) return [`${open}>`, ...e.children.map((c) => element(c, `${indent}  `)), `${indent}</${e.name}>`].join('\n');
+  if (e.children?.length)
+    return [`${open}>`, ...e.children.map((c) => element(c, `${indent}  `)), `${indent}</${e.name}>`].join('\n');
   return e.cdata === undefined ? `${open}/>` : `${open}>${cdata(e.cdata)}</${e.name}>`;
 }
 

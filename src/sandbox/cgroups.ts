@@ -61,7 +61,9 @@ export function makeCgroups(name: string, limits: CgroupLimits): SandboxCgroups 
 function removeTree(dir: string): void {
   let entries: string[];
   try {
-    entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    entries = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   } catch {
     return;
   }

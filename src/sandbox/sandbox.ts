@@ -24,7 +24,14 @@ export interface SandboxLimits {
   outputBytes: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { solutionTimeoutMs: 120_000, diskMb: 1024, memoryMb: 2048, pids: 4096, solutionPids: 256, outputBytes: 64 * 1024 };
+export const DEFAULT_LIMITS: SandboxLimits = {
+  solutionTimeoutMs: 120_000,
+  diskMb: 1024,
+  memoryMb: 2048,
+  pids: 4096,
+  solutionPids: 256,
+  outputBytes: 64 * 1024,
+};
 
 export interface SandboxSpec {
   /** the submission's directory: copied in, nothing else of the host's tree is */
@@ -79,18 +86,54 @@ export class Sandbox {
     mkdirSync(join(dir, 'io'));
     const cgroups = makeCgroups(`docknet-sandbox-${randomBytes(6).toString('hex')}`, spec.limits);
     const limitS = String(Math.max(1, Math.ceil(spec.limits.solutionTimeoutMs / 1000)));
-    const args = [dir, String(spec.limits.diskMb), spec.imagesTar ?? '-', spec.submission, limitS, String(spec.limits.outputBytes)];
-    args.push((cgroups?.sandbox ?? []).join(' '), (cgroups?.solution ?? []).join(' '), cgroups?.parent ?? '', ...spec.argv, '--', ...spec.hide);
+    const args = [
+      dir,
+      String(spec.limits.diskMb),
+      spec.imagesTar ?? '-',
+      spec.submission,
+      limitS,
+      String(spec.limits.outputBytes),
+    ];
+    args.push(
+      (cgroups?.sandbox ?? []).join(' '),
+      (cgroups?.solution ?? []).join(' '),
+      cgroups?.parent ?? '',
+      ...spec.argv,
+      '--',
+      ...spec.hide,
+    );
     // setpriv --pdeathsig: if docknet itself dies, so does the sandbox
-    const child = execa('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--net', '--mount', '--pid', '--uts', '--ipc', '--fork', '--kill-child', '--mount-proc', 'bash', '-c', INIT_SCRIPT, 'sandbox', ...args], {
-      env: ENV,
-      extendEnv: false,
-      reject: false,
-      stdin: 'pipe',
-      stderr: 'pipe',
-      buffer: { stdout: false, stderr: true },
-      maxBuffer: { stderr: 64 * 1024 },
-    });
+    const child = execa(
+      'setpriv',
+      [
+        '--pdeathsig',
+        'KILL',
+        '--',
+        'unshare',
+        '--net',
+        '--mount',
+        '--pid',
+        '--uts',
+        '--ipc',
+        '--fork',
+        '--kill-child',
+        '--mount-proc',
+        'bash',
+        '-c',
+        INIT_SCRIPT,
+        'sandbox',
+        ...args,
+      ],
+      {
+        env: ENV,
+        extendEnv: false,
+        reject: false,
+        stdin: 'pipe',
+        stderr: 'pipe',
+        buffer: { stdout: false, stderr: true },
+        maxBuffer: { stderr: 64 * 1024 },
+      },
+    );
     const sandbox = new Sandbox(dir, child, cgroups, spec.limits);
     try {
       const line = await sandbox.nextLine(START_MS);
@@ -148,7 +191,10 @@ export class Sandbox {
   private cgroupsEmpty(): boolean {
     return this.cgroups!.sandbox.every((d) => {
       try {
-        return readFileSync(join(d, 'cgroup.procs'), 'utf8').trim() === '' && readFileSync(join(d, 'solution', 'cgroup.procs'), 'utf8').trim() === '';
+        return (
+          readFileSync(join(d, 'cgroup.procs'), 'utf8').trim() === '' &&
+          readFileSync(join(d, 'solution', 'cgroup.procs'), 'utf8').trim() === ''
+        );
       } catch {
         return true;
       }
@@ -174,7 +220,12 @@ export class Sandbox {
   private async failure(): Promise<string> {
     this.kill();
     const result = await this.child;
-    const lines = String(result.stderr ?? '').trim().split('\n').filter(Boolean);
-    return lines.slice(-3).join(' / ') || `its first process ended (${result.signal ?? `exit code ${result.exitCode}`})`;
+    const lines = String(result.stderr ?? '')
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+    return (
+      lines.slice(-3).join(' / ') || `its first process ended (${result.signal ?? `exit code ${result.exitCode}`})`
+    );
   }
 }

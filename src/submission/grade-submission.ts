@@ -45,14 +45,27 @@ export async function gradeInSandbox(
   const base = resultStart(student, exercises, t0);
   const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
   const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
-  if (!argv) return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
-  if (interruptible.cancelled) return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
+  if (!argv)
+    return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
+  if (interruptible.cancelled)
+    return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
 
   let sandbox: Sandbox;
   try {
-    sandbox = await Sandbox.start({ submission: dir, argv, imagesTar: options.imagesTar, hide: options.hide, limits: options.limits });
+    sandbox = await Sandbox.start({
+      submission: dir,
+      argv,
+      imagesTar: options.imagesTar,
+      hide: options.hide,
+      limits: options.limits,
+    });
   } catch (err) {
-    return { ...base, status: 'error', error: `cannot start the sandbox: ${errorMessage(err).split('\n')[0]}`, ...finished() };
+    return {
+      ...base,
+      status: 'error',
+      error: `cannot start the sandbox: ${errorMessage(err).split('\n')[0]}`,
+      ...finished(),
+    };
   }
   const kill = () => sandbox.kill();
   interruptible.sandboxes?.add(kill);
@@ -60,7 +73,11 @@ export async function gradeInSandbox(
   try {
     if (interruptible.cancelled) throw new Error('interrupted before the solution ran');
     // docknet's probe image goes in before the solution runs, and is then used by ID
-    session = await GradingSession.open(resolveTarget(`unix://${sandbox.socketPath}`, {}), { apiTimeoutMs: options.apiTimeoutMs, probeImage: true, netns: sandbox.netns });
+    session = await GradingSession.open(resolveTarget(`unix://${sandbox.socketPath}`, {}), {
+      apiTimeoutMs: options.apiTimeoutMs,
+      probeImage: true,
+      netns: sandbox.netns,
+    });
     const ran = await sandbox.runSolution();
     const solution = { command: argv.join(' '), ...ran };
     try {
@@ -97,18 +114,30 @@ export async function gradeSubmission(
   const base = resultStart(student, exercises, t0);
   const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
   const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
-  if (!argv) return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
+  if (!argv)
+    return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
 
-  if (interruptible.cancelled) return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
+  if (interruptible.cancelled)
+    return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
   let before: HostState;
   try {
     before = await captureHostState(docker);
   } catch (err) {
-    return { ...base, status: 'error', error: `cannot read the host's state before the solution runs: ${errorMessage(err)}`, ...finished() };
+    return {
+      ...base,
+      status: 'error',
+      error: `cannot read the host's state before the solution runs: ${errorMessage(err)}`,
+      ...finished(),
+    };
   }
   let result: Omit<StudentResult, 'durationMs' | 'finishedAt'>;
   try {
-    const solution = await runSolution(dir, argv, options.solutionTimeoutMs, (kill) => (interruptible.killSolution = kill));
+    const solution = await runSolution(
+      dir,
+      argv,
+      options.solutionTimeoutMs,
+      (kill) => (interruptible.killSolution = kill),
+    );
     try {
       if (interruptible.cancelled) throw new Error('interrupted before grading');
       const report = await session.grade(exercises, options);
@@ -119,6 +148,8 @@ export async function gradeSubmission(
   } finally {
     interruptible.killSolution?.();
   }
-  const problems = await restoreHostState(docker, before).catch((err: unknown) => [`the host could not be put back: ${errorMessage(err)}`]);
+  const problems = await restoreHostState(docker, before).catch((err: unknown) => [
+    `the host could not be put back: ${errorMessage(err)}`,
+  ]);
   return { ...result, ...(problems.length > 0 && { problems }), ...finished() };
 }

@@ -41,7 +41,12 @@ function readRules(lines: string[]): { rules: Map<string, string[]>; userChains:
 
 /** Everything but the grader's own probes (which the grader removes itself). */
 export async function captureHostState(docker: Docker): Promise<HostState> {
-  const [containers, networks, volumes, lines] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks(), docker.listVolumes(), iptablesS()]);
+  const [containers, networks, volumes, lines] = await Promise.all([
+    docker.listContainers({ all: true }),
+    docker.listNetworks(),
+    docker.listVolumes(),
+    iptablesS(),
+  ]);
   return {
     containers: new Set(containers.filter((c) => !createdByDocknet(c, knownRuns())).map((c) => c.Id)),
     networks: new Set(networks.map((n) => n.Id)),
@@ -66,14 +71,26 @@ export async function restoreHostState(docker: Docker, before: HostState): Promi
 
   // a solution's container that merely wears docknet's labels is the solution's, and goes
   const runs = knownRuns();
-  const containers = (await docker.listContainers({ all: true })).filter((c) => !before.containers.has(c.Id) && !createdByDocknet(c, runs));
-  await Promise.all(containers.map((c) => attempt(`container ${c.Names[0]?.slice(1) ?? c.Id.slice(0, 12)} could not be removed`, () => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone))));
+  const containers = (await docker.listContainers({ all: true })).filter(
+    (c) => !before.containers.has(c.Id) && !createdByDocknet(c, runs),
+  );
+  await Promise.all(
+    containers.map((c) =>
+      attempt(`container ${c.Names[0]?.slice(1) ?? c.Id.slice(0, 12)} could not be removed`, () =>
+        docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone),
+      ),
+    ),
+  );
   for (const n of (await docker.listNetworks()).filter((x) => !before.networks.has(x.Id))) {
     await attempt(`network ${n.Name} could not be removed`, () =>
-      docker.getNetwork(n.Id).remove().catch((err: unknown) => {
-        if (/active endpoints/.test(errorMessage(err))) throw new Error('containers that were there before the submission are still connected to it');
-        return ignoreGone(err);
-      }),
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch((err: unknown) => {
+          if (/active endpoints/.test(errorMessage(err)))
+            throw new Error('containers that were there before the submission are still connected to it');
+          return ignoreGone(err);
+        }),
     );
   }
   for (const v of ((await docker.listVolumes()).Volumes ?? []).filter((x) => !before.volumes.has(x.Name))) {

@@ -20,7 +20,12 @@ export function solutionCommand(dir: string, project: string): string[] | undefi
  * Runs the solution with a time limit. A solution that fails or hangs is still
  * graded: what it did by then is what the host shows.
  */
-export async function runSolution(dir: string, argv: string[], timeoutMs: number, onStart: (kill: () => void) => void = () => {}): Promise<SolutionRun> {
+export async function runSolution(
+  dir: string,
+  argv: string[],
+  timeoutMs: number,
+  onStart: (kill: () => void) => void = () => {},
+): Promise<SolutionRun> {
   const t0 = Date.now();
   const child = execa(argv[0], argv.slice(1), {
     cwd: dir,

@@ -24,14 +24,27 @@ describe('class grading: time limits and interruption', function () {
       writeFileSync(roster, `id,name,endpoint\nok,Fine,${SOCKET}\nhung,Hung,tcp://127.0.0.1:${port}\n`);
       const out = join(host.dir(), 'hung');
       const started = Date.now();
-      const run = await docknet(['grade', 'internal-network', '--roster', roster, '--out', out, '--student-timeout', '4', '--api-timeout', '60']);
+      const run = await docknet([
+        'grade',
+        'internal-network',
+        '--roster',
+        roster,
+        '--out',
+        out,
+        '--student-timeout',
+        '4',
+        '--api-timeout',
+        '60',
+      ]);
       expect(Date.now() - started, 'bounded by the student time limit, not the 60 s API limit').to.be.lessThan(30_000);
       expect(run.exitCode, run.all).to.equal(1);
       const rows: Record<string, string>[] = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true });
       expect(rows[0]).to.include({ id: 'ok', status: 'graded', 'internal-network': '20' });
       expect(rows[1]).to.include({ id: 'hung', status: 'error', 'internal-network': '' });
       expect(rows[1].detail).to.match(/timed out after 4\.0 s/);
-      expect(readFileSync(join(out, 'students', 'hung', 'junit.xml'), 'utf8')).to.match(/<error message="grading tcp:\/\/127\.0\.0\.1:\d+ timed out/);
+      expect(readFileSync(join(out, 'students', 'hung', 'junit.xml'), 'utf8')).to.match(
+        /<error message="grading tcp:\/\/127\.0\.0\.1:\d+ timed out/,
+      );
     } finally {
       for (const s of held) s.destroy();
       hung.close();

@@ -61,9 +61,19 @@ describe('docknet usage errors', () => {
   it('gives messages and hints in Korean with --lang ko', async function () {
     await requireEngine(this);
     await assertNothingReserved(loadFixtures('internal-network'));
-    const ko = await docknet(['check', 'internal-network', '--lang', 'ko', '--junit', join(tmpdir(), `docknet-ko-${process.pid}.xml`)]);
+    const ko = await docknet([
+      'check',
+      'internal-network',
+      '--lang',
+      'ko',
+      '--junit',
+      join(tmpdir(), `docknet-ko-${process.pid}.xml`),
+    ]);
     expect(ko.exitCode, ko.all).to.equal(1);
-    expect(ko.stdout).to.include('✗ secure-network 네트워크가 있음 0/1').and.include('secure-network 네트워크가 없습니다').and.include('힌트:');
+    expect(ko.stdout)
+      .to.include('✗ secure-network 네트워크가 있음 0/1')
+      .and.include('secure-network 네트워크가 없습니다')
+      .and.include('힌트:');
     expect(ko.stdout).to.match(/"secure-network 네트워크가 있음" 항목이 통과하지 못했기 때문에 확인하지 않음/);
     expect(ko.stdout).to.include('점수 0/20');
   });
@@ -96,7 +106,7 @@ describe('docknet usage errors', () => {
 describe('docknet command-line conventions', () => {
   const nowhere = { DOCKER_HOST: 'unix:///nonexistent.sock' };
 
-  it("gives yargs' own message for a usage error, with exit code 2 and never \"internal error\"", async () => {
+  it('gives yargs\' own message for a usage error, with exit code 2 and never "internal error"', async () => {
     for (const args of [['check', '--json'], ['check', '--lang', 'fr'], ['merge']]) {
       const run = await docknet(args, nowhere);
       expect(run.exitCode, run.all).to.equal(2);
@@ -125,7 +135,7 @@ describe('docknet command-line conventions', () => {
     }
   });
 
-  it('prints help in Korean with --lang ko, yargs\' own words included', async () => {
+  it("prints help in Korean with --lang ko, yargs' own words included", async () => {
     const run = await docknet(['check', '--help', '--lang', 'ko']);
     expect(run.exitCode).to.equal(0);
     expect(run.stdout).to.include('옵션:').and.include('엔진에서 과제를 채점합니다').and.include('도움말 표시');
@@ -136,7 +146,8 @@ describe('docknet command-line conventions', () => {
   it('takes option values from DOCKNET_* variables and a config file, the command line first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'docknet-config-'));
     try {
-      const inDir = (args: string[], env: Record<string, string> = {}) => execa('node', [DOCKNET, ...args], { cwd: dir, reject: false, env: { NO_COLOR: '1', ...nowhere, ...env } });
+      const inDir = (args: string[], env: Record<string, string> = {}) =>
+        execa('node', [DOCKNET, ...args], { cwd: dir, reject: false, env: { NO_COLOR: '1', ...nowhere, ...env } });
       expect((await inDir(['list'], { DOCKNET_OFFLINE: 'true' })).stdout).to.match(/^fixed-ip\s+.+\s+10 points$/m);
       writeFileSync(join(dir, 'docknet.config.yaml'), 'lang: ko\noffline: true\n');
       expect((await inDir(['list'])).stdout).to.match(/^fixed-ip\s+.+\s+10 점$/m);
@@ -154,8 +165,12 @@ describe('docknet command-line conventions', () => {
     const esc = '\u001b[';
     expect((await docknet(['explain', 'fixed-ip', '--lang', 'en'])).stdout).to.not.include(esc);
     expect((await docknet(['explain', 'fixed-ip', '--lang', 'en', '--color'])).stdout).to.include(esc);
-    expect((await docknet(['explain', 'fixed-ip', '--lang', 'en'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout).to.include(esc);
-    expect((await docknet(['explain', 'fixed-ip', '--lang', 'en', '--no-color'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout).to.not.include(esc);
+    expect(
+      (await docknet(['explain', 'fixed-ip', '--lang', 'en'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout,
+    ).to.include(esc);
+    expect(
+      (await docknet(['explain', 'fixed-ip', '--lang', 'en', '--no-color'], { NO_COLOR: '', FORCE_COLOR: '1' })).stdout,
+    ).to.not.include(esc);
   });
 
   it('prints a shell completion script, and completes commands', async () => {

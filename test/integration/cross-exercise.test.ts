@@ -28,7 +28,10 @@ describe('a DOCKER-USER rule that cuts containers off', function () {
     dir = mkdtempSync(join(tmpdir(), 'docknet-cross-'));
     // The firewall is judged against traffic from outside, which needs a default route; a private engine's namespace has none.
     if ((await execa('ip', ['route', 'show', 'default'])).stdout.trim() === '') {
-      await execa('sh', ['-c', 'ip link add dkn-ext0 type veth peer name dkn-ext1 && ip link set dkn-ext0 up && ip link set dkn-ext1 up && ip addr add 192.0.2.2/24 dev dkn-ext0 && ip route add default via 192.0.2.1 dev dkn-ext0']);
+      await execa('sh', [
+        '-c',
+        'ip link add dkn-ext0 type veth peer name dkn-ext1 && ip link set dkn-ext0 up && ip link set dkn-ext1 up && ip addr add 192.0.2.2/24 dev dkn-ext0 && ip route add default via 192.0.2.1 dev dkn-ext0',
+      ]);
       addedRoute = true;
     }
   });
@@ -40,7 +43,10 @@ describe('a DOCKER-USER rule that cuts containers off', function () {
   });
 
   it("names the rule in internal-network's hint and suggests -i", async () => {
-    for (const f of [internal.fixtures.find((x) => x.name === 'correct')!, firewall.fixtures.find((x) => x.name === 'course-text')!]) {
+    for (const f of [
+      internal.fixtures.find((x) => x.name === 'correct')!,
+      firewall.fixtures.find((x) => x.name === 'course-text')!,
+    ]) {
       await applyFixture(f);
       applied.push(f);
     }

@@ -28,7 +28,25 @@ describe('docker contexts', function () {
     const sock = `unix://${dir}/docker.sock`;
     daemon = execa(
       'unshare',
-      ['--net', '--mount', '--pid', '--fork', '--kill-child=SIGTERM', 'dockerd', '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/dockerd.pid`, '-H', sock, '--iptables=false', '--ip6tables=false', '--bridge=none'],
+      [
+        '--net',
+        '--mount',
+        '--pid',
+        '--fork',
+        '--kill-child=SIGTERM',
+        'dockerd',
+        '--data-root',
+        `${dir}/data`,
+        '--exec-root',
+        `${dir}/exec`,
+        '--pidfile',
+        `${dir}/dockerd.pid`,
+        '-H',
+        sock,
+        '--iptables=false',
+        '--ip6tables=false',
+        '--bridge=none',
+      ],
       { reject: false, stdout: { file: `${dir}/dockerd.log` }, stderr: { file: `${dir}/dockerd.log` } },
     );
     for (let i = 0; i < 60; i++) {
@@ -63,20 +81,35 @@ describe('docker contexts', function () {
     const onMachine = await docker
       .getNetwork('secure-network')
       .inspect()
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     expect(onMachine, 'the machine engine must not hold secure-network, or this proves nothing').to.equal(false);
 
     const report = join(dir, 'report.json');
-    const run = await execa('node', [DOCKNET, 'check', 'internal-network', '--lang', 'en', '--json', report, '--no-junit'], { env, reject: false, all: true });
+    const run = await execa(
+      'node',
+      [DOCKNET, 'check', 'internal-network', '--lang', 'en', '--json', report, '--no-junit'],
+      { env, reject: false, all: true },
+    );
     expect(run.exitCode, run.all).to.equal(1);
     const graded = JSON.parse(readFileSync(report, 'utf8'));
     expect(graded.host).to.equal(`unix://${dir}/docker.sock (docker context second)`);
-    const checks = new Map<string, string>(graded.exercises[0].checks.map((c: { id: string; status: string }) => [c.id, c.status]));
+    const checks = new Map<string, string>(
+      graded.exercises[0].checks.map((c: { id: string; status: string }) => [c.id, c.status]),
+    );
     expect(checks.get('network-exists')).to.equal('passed');
     expect(checks.get('network-internal')).to.equal('passed');
 
     // --context default, DOCKER_HOST and --host all win over `docker context use`
-    const machine = await execa('node', [DOCKNET, 'check', 'internal-network', '--lang', 'en', '--no-junit', '--context', 'default'], { env, reject: false, all: true });
-    expect(machine.stdout, machine.all).to.include('at unix:///var/run/docker.sock').and.include('✗ Network secure-network exists');
+    const machine = await execa(
+      'node',
+      [DOCKNET, 'check', 'internal-network', '--lang', 'en', '--no-junit', '--context', 'default'],
+      { env, reject: false, all: true },
+    );
+    expect(machine.stdout, machine.all)
+      .to.include('at unix:///var/run/docker.sock')
+      .and.include('✗ Network secure-network exists');
   });
 });

@@ -23,7 +23,10 @@ const set = loadFixtures('docker-user-firewall');
 const fixture = (name: string): Fixture => set.fixtures.find((f) => f.name === name)!;
 const exercise = loadExercise(dockerUserFirewall);
 /** Every check's status as the fixture declares it. */
-const expectedStatuses = (name: string) => ({ ...Object.fromEntries(exercise.checks.map((c) => [c.id, 'passed'])), ...fixture(name).expect });
+const expectedStatuses = (name: string) => ({
+  ...Object.fromEntries(exercise.checks.map((c) => [c.id, 'passed'])),
+  ...fixture(name).expect,
+});
 
 /** The filter table without what changes by itself: packet counters and the dated header comments. */
 async function filterTable(): Promise<string> {
@@ -75,7 +78,7 @@ describe('docker-user-firewall on the host', function () {
     }
   });
 
-  it('runs the host\'s own iptables-save, not a fake one earlier in PATH', async () => {
+  it("runs the host's own iptables-save, not a fake one earlier in PATH", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'docknet-fake-path-'));
     try {
       // It would print a correct chain and mark it was run.
@@ -89,7 +92,9 @@ describe('docker-user-firewall on the host', function () {
       }
       await withFixture('course-text', async () => {
         const json = join(dir, 'report.json');
-        const run = await docknet(['check', 'docker-user-firewall', '--json', json], { PATH: `${dir}:${process.env.PATH}` });
+        const run = await docknet(['check', 'docker-user-firewall', '--json', json], {
+          PATH: `${dir}:${process.env.PATH}`,
+        });
         const report: GradingReport = JSON.parse(readFileSync(json, 'utf8'));
         const got = Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status]));
         expect(got, run.all).to.deep.equal(expectedStatuses('course-text'));
@@ -126,7 +131,10 @@ describe('docker-user-firewall on the host', function () {
         const local = await openHostFirewall(target, probes, { timeoutMs: TIMEOUT_MS }).read();
         const helper = await openHostFirewall(target, probes, { timeoutMs: TIMEOUT_MS, forceHelper: true }).read();
         const helpers = await docker.listContainers({ filters: { label: [`${LABEL.run}=${runId}`] } });
-        expect(helpers.map((c) => c.HostConfig.NetworkMode), 'the helper that did the reading').to.deep.equal(['host']);
+        expect(
+          helpers.map((c) => c.HostConfig.NetworkMode),
+          'the helper that did the reading',
+        ).to.deep.equal(['host']);
         expect(comparable(helper)).to.deep.equal(comparable(local));
         expect(helper.ruleset.chains.get('WEB')?.rules).to.have.length(2);
         expect(local.bridges.map((b) => b.name)).to.include('docker0');
@@ -150,13 +158,17 @@ describe('docker-user-firewall on the host', function () {
         await withFixture('course-text', async () => {
           const json = join(dir, 'report.json');
           // nobody, with the socket's group: may use the engine, may not read iptables itself
-          const run = await execa('node', [DOCKNET, 'check', 'docker-user-firewall', '--json', json, '--junit', join(dir, 'report.xml')], {
-            reject: false,
-            all: true,
-            uid: 65534,
-            gid: statSync(socket).gid,
-            env: { NO_COLOR: '1', HOME: dir },
-          });
+          const run = await execa(
+            'node',
+            [DOCKNET, 'check', 'docker-user-firewall', '--json', json, '--junit', join(dir, 'report.xml')],
+            {
+              reject: false,
+              all: true,
+              uid: 65534,
+              gid: statSync(socket).gid,
+              env: { NO_COLOR: '1', HOME: dir },
+            },
+          );
           const report: GradingReport = JSON.parse(readFileSync(json, 'utf8'));
           const got = Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status]));
           expect(got, run.all).to.deep.equal(expectedStatuses('course-text'));

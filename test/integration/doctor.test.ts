@@ -17,7 +17,8 @@ describe('docknet doctor', function () {
     const taken = await docker.listContainers({ all: true, filters: { name: ['docknet-doctor-'] } });
     if (taken.length > 0) throw new Error('containers named docknet-doctor-* are already here');
     const rules = (await execa('iptables', ['-S', 'DOCKER-USER'])).stdout.split('\n').filter((l) => l.startsWith('-A'));
-    if (rules.join() !== '-A DOCKER-USER -j RETURN') throw new Error(`DOCKER-USER holds rules of its own (${rules.join('; ')}); this test would change it`);
+    if (rules.join() !== '-A DOCKER-USER -j RETURN')
+      throw new Error(`DOCKER-USER holds rules of its own (${rules.join('; ')}); this test would change it`);
   });
 
   after(async () => {
@@ -49,10 +50,16 @@ describe('docknet doctor', function () {
     expect(run.exitCode, run.all).to.equal(1);
     expect(run.stdout).to.match(/docknet-doctor-inner \(bridge, internal\) \d+\.\d+\.\d+\.\d+\/\d+/);
     expect(run.stdout).to.match(/docknet-doctor-leaky \[running\] .*docknet-doctor-inner \d/);
-    expect(run.stdout).to.match(/✗ .*docknet-doctor-a.*docknet-doctor-b.* are on the default bridge, where containers cannot resolve each other's names/);
-    expect(run.stdout).to.include('✗ docknet-doctor-leaky is on the internal network docknet-doctor-inner and also on docknet-doctor-outer, which is a way out');
+    expect(run.stdout).to.match(
+      /✗ .*docknet-doctor-a.*docknet-doctor-b.* are on the default bridge, where containers cannot resolve each other's names/,
+    );
+    expect(run.stdout).to.include(
+      '✗ docknet-doctor-leaky is on the internal network docknet-doctor-inner and also on docknet-doctor-outer, which is a way out',
+    );
     expect(run.stdout).to.include('✗ docknet-doctor-done is exited (exit code 0)');
-    expect(run.stdout).to.match(/✗ DOCKER-USER rule 2 \(-A DOCKER-USER -p tcp -m tcp --dport 2222 -j DROP\) is never reached: rule 1 \(-A DOCKER-USER -j RETURN\)/);
+    expect(run.stdout).to.match(
+      /✗ DOCKER-USER rule 2 \(-A DOCKER-USER -p tcp -m tcp --dport 2222 -j DROP\) is never reached: rule 1 \(-A DOCKER-USER -j RETURN\)/,
+    );
     expect(await snapshotHost(), 'doctor changes nothing').to.deep.equal(before);
   });
 });

@@ -44,7 +44,9 @@ describe('CI templates in examples/', () => {
       for (const args of commands) {
         const run = await docknet(args);
         expect(run.exitCode, `${args.join(' ')}: ${run.all}`).to.equal(2);
-        expect(run.all, args.join(' ')).to.match(/is not a directory|cannot read the submissions|is not the output of a docknet run/);
+        expect(run.all, args.join(' ')).to.match(
+          /is not a directory|cannot read the submissions|is not the output of a docknet run/,
+        );
       }
     });
   }

@@ -7,7 +7,13 @@ import type { GradingReport } from '../../src/engine/results.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
 import { requireEngine, snapshotHost } from '../support/engine.js';
-import { applyFixture, assertNothingReserved, expectedScore, loadFixtures, removeFixture } from '../support/fixtures.js';
+import {
+  applyFixture,
+  assertNothingReserved,
+  expectedScore,
+  loadFixtures,
+  removeFixture,
+} from '../support/fixtures.js';
 import { schemaErrors } from '../support/xml.js';
 
 /**

@@ -6,7 +6,10 @@ import { docker, requireEngine, snapshotHost, type HostSnapshot } from '../suppo
 /** Datagrams that reached a closed UDP port in the probe's own namespace (/proc/net/snmp is per namespace). */
 async function udpRefused(probe: Probe): Promise<number> {
   const { stdout } = await probe.run('cat /proc/net/snmp');
-  const [header, values] = stdout.split('\n').filter((line) => line.startsWith('Udp:')).map((line) => line.split(/\s+/));
+  const [header, values] = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('Udp:'))
+    .map((line) => line.split(/\s+/));
   return Number(values[header.indexOf('NoPorts')]);
 }
 

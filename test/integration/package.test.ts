@@ -19,13 +19,29 @@ describe('the npm package', function () {
   before(async function () {
     dir = mkdtempSync(join(tmpdir(), 'docknet-package-'));
     // npm test has built the bundle; --ignore-scripts packs what is there instead of building again
-    const pack = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: packageRoot });
+    const pack = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+      cwd: packageRoot,
+    });
     const [{ filename, files }] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
     const paths = files.map((f) => f.path);
-    expect(paths).to.include.members(['bin/docknet.js', 'dist/docknet.mjs', 'dist/docknet.mjs.map', 'package.json', 'exercises/fixed-ip/exercise.yaml', 'fixtures/fixed-ip/fixtures.yaml']);
-    expect(paths.filter((p) => /^(test|bench|src|graders|dist\/(test|src))\//.test(p)), 'only what runs ships').to.deep.equal([]);
+    expect(paths).to.include.members([
+      'bin/docknet.js',
+      'dist/docknet.mjs',
+      'dist/docknet.mjs.map',
+      'package.json',
+      'exercises/fixed-ip/exercise.yaml',
+      'fixtures/fixed-ip/fixtures.yaml',
+    ]);
+    expect(
+      paths.filter((p) => /^(test|bench|src|graders|dist\/(test|src))\//.test(p)),
+      'only what runs ships',
+    ).to.deep.equal([]);
     const prefix = join(dir, 'prefix');
-    await execa('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(dir, filename)], { cwd: dir });
+    await execa(
+      'npm',
+      ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(dir, filename)],
+      { cwd: dir },
+    );
     const installed = join(prefix, 'lib', 'node_modules', 'docknet-grader');
     expect(readdirSync(installed).sort()).to.not.include('node_modules');
     docknetBin = join(prefix, 'bin', 'docknet');
@@ -33,7 +49,8 @@ describe('the npm package', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (args: string[]) => execa(docknetBin, args, { cwd: dir, env, extendEnv: false, reject: false, all: true });
+  const run = (args: string[]) =>
+    execa(docknetBin, args, { cwd: dir, env, extendEnv: false, reject: false, all: true });
 
   it('says its version and lists the exercises offline', async () => {
     const version = await run(['--version']);

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
-import { buildFromBusybox, findStaticBusybox, hasImage, loadImageFile, PROBE_IMAGE, saveImageFile } from '../../src/docker/probe-image.js';
+import {
+  buildFromBusybox,
+  findStaticBusybox,
+  hasImage,
+  loadImageFile,
+  PROBE_IMAGE,
+  saveImageFile,
+} from '../../src/docker/probe-image.js';
 import { docknet } from '../support/cli.js';
 import { docker, requireEngine } from '../support/engine.js';
 import { assertNothingReserved, loadFixtures } from '../support/fixtures.js';
@@ -28,12 +35,20 @@ describe('probe image', function () {
       expect(await hasImage(docker, ref)).to.equal(false);
       await loadImageFile(docker, tar);
       expect(await hasImage(docker, ref)).to.equal(true);
-      const [result] = await docker.run(ref, ['sh', '-c', 'command -v ip nc nslookup ping httpd timeout >/dev/null'], new PassThrough(), {
-        HostConfig: { AutoRemove: true, NetworkMode: 'none' },
-      });
+      const [result] = await docker.run(
+        ref,
+        ['sh', '-c', 'command -v ip nc nslookup ping httpd timeout >/dev/null'],
+        new PassThrough(),
+        {
+          HostConfig: { AutoRemove: true, NetworkMode: 'none' },
+        },
+      );
       expect(result.StatusCode, 'the applets probes call').to.equal(0);
     } finally {
-      await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 
@@ -48,7 +63,10 @@ describe('probe image', function () {
       expect(run.stderr).to.contain("built the probe image (from this machine's static busybox)");
       expect(await hasImage(docker, PROBE_IMAGE)).to.equal(true);
     } finally {
-      await docker.getImage(PROBE_IMAGE).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(PROBE_IMAGE)
+        .remove({ force: true })
+        .catch(() => undefined);
       await loadImageFile(docker, kept);
     }
   });

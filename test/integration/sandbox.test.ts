@@ -19,9 +19,11 @@ const HOSTILE: Record<string, string> = {
   'sleep-infinity': 'sleep infinity\n',
   // bounded even where no pids cgroup is writable: 3000 sleepers at most, each gone in 20 s
   'fork-bomb': 'i=0\nwhile [ $i -lt 3000 ]; do sleep 20 & i=$((i+1)); done\necho spawned $i\n',
-  'writes-others': 'echo "exit 0" > ../victim/solution.sh || true\nfor d in "$OUT" /var/tmp /tmp; do echo pwned > "$d/pwned" || true; done\necho "victim: $(cat ../victim/solution.sh 2>&1 | head -c 100)"\n',
+  'writes-others':
+    'echo "exit 0" > ../victim/solution.sh || true\nfor d in "$OUT" /var/tmp /tmp; do echo pwned > "$d/pwned" || true; done\necho "victim: $(cat ../victim/solution.sh 2>&1 | head -c 100)"\n',
   'probe-look-alike': `docker tag ${FIXTURE_IMAGE} docknet-probe:1\n`,
-  'fake-iptables-save': 'printf "#!/bin/sh\\necho fake\\n" > /usr/local/sbin/iptables-save\nchmod +x /usr/local/sbin/iptables-save\nmkdir -p /tmp/bin && cp /usr/local/sbin/iptables-save /tmp/bin/\nexport PATH=/tmp/bin:$PATH\niptables-save\n',
+  'fake-iptables-save':
+    'printf "#!/bin/sh\\necho fake\\n" > /usr/local/sbin/iptables-save\nchmod +x /usr/local/sbin/iptables-save\nmkdir -p /tmp/bin && cp /usr/local/sbin/iptables-save /tmp/bin/\nexport PATH=/tmp/bin:$PATH\niptables-save\n',
   'all-tables': [
     'iptables -t nat -A POSTROUTING -s 198.51.100.0/24 -j ACCEPT',
     'iptables -t mangle -A PREROUTING -j ACCEPT',
@@ -33,7 +35,8 @@ const HOSTILE: Record<string, string> = {
     'ip rule add from 198.51.100.7 lookup 100',
     '',
   ].join('\n'),
-  'fills-disk': 'for f in /fill /tmp/fill; do dd if=/dev/zero of=$f bs=1M count=4096 2>&1 | grep -m1 "No space" || true; done\n',
+  'fills-disk':
+    'for f in /fill /tmp/fill; do dd if=/dev/zero of=$f bs=1M count=4096 2>&1 | grep -m1 "No space" || true; done\n',
   'prints-env': 'env\n',
 };
 
@@ -56,12 +59,27 @@ async function hostState(watched: string[]): Promise<Record<string, string>> {
     .split('\n')
     .filter((l) => !/conntrack_count|\.stable_secret|netfilter\.nf_log/.test(l))
     .join('\n');
-  const [containers, networks, images] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks(), docker.listImages({ all: true })]);
-  state.containers = containers.map((c) => `${c.Id} ${c.State}`).sort().join('\n');
-  state.networks = networks.map((n) => n.Id).sort().join('\n');
-  state.images = images.map((i) => `${i.Id} ${(i.RepoTags ?? []).join(',')}`).sort().join('\n');
+  const [containers, networks, images] = await Promise.all([
+    docker.listContainers({ all: true }),
+    docker.listNetworks(),
+    docker.listImages({ all: true }),
+  ]);
+  state.containers = containers
+    .map((c) => `${c.Id} ${c.State}`)
+    .sort()
+    .join('\n');
+  state.networks = networks
+    .map((n) => n.Id)
+    .sort()
+    .join('\n');
+  state.images = images
+    .map((i) => `${i.Id} ${(i.RepoTags ?? []).join(',')}`)
+    .sort()
+    .join('\n');
   for (const dir of watched) state[`files ${dir}`] = treeHash(dir);
-  state['sandbox leftovers'] = readdirSync('/var/tmp').filter((n) => n.startsWith('docknet-sandbox.') || n.startsWith('docknet-images.')).join(',');
+  state['sandbox leftovers'] = readdirSync('/var/tmp')
+    .filter((n) => n.startsWith('docknet-sandbox.') || n.startsWith('docknet-images.'))
+    .join(',');
   return state;
 }
 
@@ -122,9 +140,26 @@ describe('grading hostile submissions in sandboxes', function () {
   it('grades or times out each one as it deserves, leaves the honest one its score, and leaves the host as it was', async () => {
     const watched = [submissions, '/usr/local/sbin'];
     const before = await hostState(watched);
-    const run = await docknet(['grade', '--submissions', submissions, '--out', out, '--solution-timeout', '6', '--images', FIXTURE_IMAGE, '--jobs', '3', 'internal-network', 'docker-user-firewall'], {
-      [SECRET]: 'grader-only',
-    });
+    const run = await docknet(
+      [
+        'grade',
+        '--submissions',
+        submissions,
+        '--out',
+        out,
+        '--solution-timeout',
+        '6',
+        '--images',
+        FIXTURE_IMAGE,
+        '--jobs',
+        '3',
+        'internal-network',
+        'docker-user-firewall',
+      ],
+      {
+        [SECRET]: 'grader-only',
+      },
+    );
     expect(run.exitCode, run.all).to.equal(0);
     const after = await hostState(watched);
     for (const key of Object.keys(before)) expect(after[key], key).to.equal(before[key]);
@@ -134,7 +169,14 @@ describe('grading hostile submissions in sandboxes', function () {
     for (const r of rows) expect(r.status, `${r.id}: ${r.detail}`).to.equal('graded');
     expect(Number(row('victim')['internal-network'])).to.equal(victimScore);
     expect(row('sleep-infinity').detail).to.equal('the solution was stopped at its time limit');
-    for (const id of ['setsid-daemon', 'probe-look-alike', 'fake-iptables-save', 'all-tables', 'prints-env', 'writes-others']) {
+    for (const id of [
+      'setsid-daemon',
+      'probe-look-alike',
+      'fake-iptables-save',
+      'all-tables',
+      'prints-env',
+      'writes-others',
+    ]) {
       expect(row(id).detail, id).to.equal('');
     }
     const result = (id: string) => JSON.parse(readFileSync(join(out, 'students', id, 'results.json'), 'utf8'));

@@ -43,7 +43,11 @@ describe('docknet selftest', function () {
     writeFileSync(grader, source.replace("const GATEWAY = '172.20.0.1';", "const GATEWAY = '172.20.0.254';"));
     await execa('node', ['scripts/bundle.mjs'], { cwd: copy });
 
-    const run = await execa('node', [join(copy, 'bin', 'docknet.js'), 'selftest', 'fixed-ip'], { reject: false, all: true, env: { NO_COLOR: '1' } });
+    const run = await execa('node', [join(copy, 'bin', 'docknet.js'), 'selftest', 'fixed-ip'], {
+      reject: false,
+      all: true,
+      env: { NO_COLOR: '1' },
+    });
     expect(run.exitCode, run.all).to.equal(1);
     expect(run.all).to.include('✗ fixed-ip: correct');
     expect(run.all).to.include('network-gateway: failed, fixture declares passed');

@@ -44,7 +44,8 @@ describe('grading submitted solutions', function () {
       this.skip();
     }
     for (const g of graders) await assertNothingReserved(loadFixtures(g.id));
-    if ((await docker.listContainers({ all: true, filters: { name: [BYSTANDER] } })).length > 0) throw new Error(`a container named ${BYSTANDER} is already here`);
+    if ((await docker.listContainers({ all: true, filters: { name: [BYSTANDER] } })).length > 0)
+      throw new Error(`a container named ${BYSTANDER} is already here`);
     dir = mkdtempSync(join(tmpdir(), 'docknet-submissions-'));
     submissions = join(dir, 'submissions');
     const write = (name: string, script: string) => {
@@ -61,15 +62,30 @@ describe('grading submitted solutions', function () {
     }
     write('hangs', `docker network create docknet-sub-hang\nsleep 600\n`);
     expected.set('hangs', { score: 0 });
-    write('fails-midway', `docker network create --internal secure-network\nexit 3\ndocker run -d --name secure-app --network secure-network ${FIXTURE_IMAGE} sleep 3600\n`);
+    write(
+      'fails-midway',
+      `docker network create --internal secure-network\nexit 3\ndocker run -d --name secure-app --network secure-network ${FIXTURE_IMAGE} sleep 3600\n`,
+    );
     // the network is right; the containers never came
     const internal = loadExercise(graders.find((g) => g.id === 'internal-network')!);
-    const networkPoints = internal.checks.filter((c) => ['network-exists', 'network-driver', 'network-internal'].includes(c.id)).reduce((s, c) => s + c.points, 0);
+    const networkPoints = internal.checks
+      .filter((c) => ['network-exists', 'network-driver', 'network-internal'].includes(c.id))
+      .reduce((s, c) => s + c.points, 0);
     expected.set('fails-midway', { exercise: 'internal-network', score: networkPoints });
     write('zz-holds-bystander', `docker network create ${HELD}\ndocker network connect ${HELD} ${BYSTANDER}\n`);
     expected.set('zz-holds-bystander', { score: 0 });
 
-    await execa('docker', ['run', '-d', '--name', BYSTANDER, '--label', 'io.docknet.test=bystander', FIXTURE_IMAGE, 'sleep', '3600']);
+    await execa('docker', [
+      'run',
+      '-d',
+      '--name',
+      BYSTANDER,
+      '--label',
+      'io.docknet.test=bystander',
+      FIXTURE_IMAGE,
+      'sleep',
+      '3600',
+    ]);
     untouched = await snapshotHost();
     untouchedFilter = await filterTable();
   });
@@ -81,7 +97,18 @@ describe('grading submitted solutions', function () {
   });
 
   const grade = async (out: string, extra: string[] = []) => {
-    const run = await docknet(['grade', '--submissions', submissions, '--out', out, '--solution-timeout', '12', '--images', FIXTURE_IMAGE, ...extra]);
+    const run = await docknet([
+      'grade',
+      '--submissions',
+      submissions,
+      '--out',
+      out,
+      '--solution-timeout',
+      '12',
+      '--images',
+      FIXTURE_IMAGE,
+      ...extra,
+    ]);
     await releaseHeldNetwork();
     return run;
   };
@@ -99,7 +126,8 @@ describe('grading submitted solutions', function () {
       const want = expected.get(row.id)!;
       expect(row.status, `${row.id}: ${row.detail}`).to.equal('graded');
       expect(Number(row.total), `${row.id} total`).to.equal(want.score);
-      for (const g of graders) expect(Number(row[g.id]), `${row.id} ${g.id}`).to.equal(g.id === want.exercise ? want.score : 0);
+      for (const g of graders)
+        expect(Number(row[g.id]), `${row.id} ${g.id}`).to.equal(g.id === want.exercise ? want.score : 0);
     }
     const detail = (id: string) => rows.find((r) => r.id === id)!.detail;
     expect(detail('hangs')).to.equal('the solution was stopped at its time limit');
@@ -116,7 +144,9 @@ describe('grading submitted solutions', function () {
     const out = join(dir, 'jobs4');
     const run = await grade(out, ['--jobs', '4']);
     expect(run.exitCode, run.all).to.equal(0);
-    expect(readFileSync(join(out, 'gradebook.csv'), 'utf8')).to.equal(readFileSync(join(dir, 'all', 'gradebook.csv'), 'utf8'));
+    expect(readFileSync(join(out, 'gradebook.csv'), 'utf8')).to.equal(
+      readFileSync(join(dir, 'all', 'gradebook.csv'), 'utf8'),
+    );
     expect(await snapshotHost()).to.deep.equal(untouched);
     expect(await filterTable()).to.equal(untouchedFilter);
   });
@@ -129,7 +159,9 @@ describe('grading submitted solutions', function () {
     expect(second.all).to.include('grading 8 submissions (shard 2/2)');
     const merge = await docknet(['merge', one, two, '--out', merged]);
     expect(merge.exitCode, merge.all).to.equal(0);
-    expect(readFileSync(join(merged, 'gradebook.csv'), 'utf8')).to.equal(readFileSync(join(dir, 'all', 'gradebook.csv'), 'utf8'));
+    expect(readFileSync(join(merged, 'gradebook.csv'), 'utf8')).to.equal(
+      readFileSync(join(dir, 'all', 'gradebook.csv'), 'utf8'),
+    );
     expect(await snapshotHost()).to.deep.equal(untouched);
   });
 });

@@ -26,22 +26,56 @@ async function buildLookalike(): Promise<string> {
   const mtime = new Date(0);
   for (const dir of ['bin', 'etc', 'tmp', 'www']) pack.entry({ name: dir, type: 'directory', mode: 0o755, mtime });
   pack.entry({ name: 'bin/busybox', mode: 0o755, mtime }, readFileSync(busybox));
-  for (const applet of ['sh', 'ip', 'nslookup', 'ping', 'wget', 'httpd', 'sleep', 'timeout', 'cat', 'echo', 'grep', 'printf', 'kill', 'true', 'test']) {
+  for (const applet of [
+    'sh',
+    'ip',
+    'nslookup',
+    'ping',
+    'wget',
+    'httpd',
+    'sleep',
+    'timeout',
+    'cat',
+    'echo',
+    'grep',
+    'printf',
+    'kill',
+    'true',
+    'test',
+  ]) {
     pack.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox', mtime });
   }
-  pack.entry({ name: 'bin/nc', mode: 0o755, mtime }, "#!/bin/busybox sh\nip -o -4 addr show | grep -q ' inet 172\\.17\\.' && exec busybox nc \"$@\"\nexit 1\n");
+  pack.entry(
+    { name: 'bin/nc', mode: 0o755, mtime },
+    '#!/bin/busybox sh\nip -o -4 addr show | grep -q \' inet 172\\.17\\.\' && exec busybox nc "$@"\nexit 1\n',
+  );
   pack.finalize();
   const [repo, tag] = LOOKALIKE.split(':');
-  const stream = await docker.importImage(pack as unknown as string, { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as object);
-  await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))));
+  const stream = await docker.importImage(
+    pack as unknown as string,
+    { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as object,
+  );
+  await new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))),
+  );
   return (await docker.getImage(LOOKALIKE).inspect()).Id;
 }
 
 async function tagOf(ref: string): Promise<string | undefined> {
-  return docker.getImage(ref).inspect().then((i) => i.Id, () => undefined);
+  return docker
+    .getImage(ref)
+    .inspect()
+    .then(
+      (i) => i.Id,
+      () => undefined,
+    );
 }
 
-async function grade(dir: string, name: string, env: Record<string, string> = {}): Promise<{ statuses: Record<string, string>; all: string }> {
+async function grade(
+  dir: string,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ statuses: Record<string, string>; all: string }> {
   const json = join(dir, `${name}.json`);
   const run = await docknet(['check', 'internal-network', '--json', json, '--junit', join(dir, `${name}.xml`)], env);
   const report: GradingReport = JSON.parse(readFileSync(json, 'utf8'));
@@ -90,14 +124,23 @@ describe('trust by identity, not by name', function () {
     } finally {
       await docker.getImage(real!).tag({ repo: 'docknet-probe', tag: '1' });
       await removeFixture(notInternal);
-      await docker.getImage(lookalike).remove({ force: true }).catch(() => undefined);
-      for (const id of made) await docker.getImage(id).remove().catch(() => undefined);
+      await docker
+        .getImage(lookalike)
+        .remove({ force: true })
+        .catch(() => undefined);
+      for (const id of made)
+        await docker
+          .getImage(id)
+          .remove()
+          .catch(() => undefined);
     }
   });
 
   it('a student container carrying docknet labels is graded as the student’s and left in place', async () => {
     // secure-db claims to be a probe of a run whose process is gone: labels prove nothing
-    const labels = Object.entries({ ...ownedLabels('0123456789ab', 'probe'), [LABEL.pid]: '2147483646' }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+    const labels = Object.entries({ ...ownedLabels('0123456789ab', 'probe'), [LABEL.pid]: '2147483646' }).flatMap(
+      ([k, v]) => ['--label', `${k}=${v}`],
+    );
     const fixture: Fixture = {
       name: 'owner-labelled-db',
       description: 'the correct state, with secure-db carrying every docknet label',

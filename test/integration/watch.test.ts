@@ -38,12 +38,22 @@ describe('docknet check --watch', function () {
     let output = '';
     watcher = run;
     run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitForOutput(() => output, /✗ secure-db is attached to secure-network[\s\S]*watching for changes/, 0, 30_000);
+    await waitForOutput(
+      () => output,
+      /✗ secure-db is attached to secure-network[\s\S]*watching for changes/,
+      0,
+      30_000,
+    );
 
     const fixedAt = output.length;
     const t0 = Date.now();
     await execa('docker', ['network', 'connect', 'secure-network', 'secure-db']);
-    await waitForOutput(() => output, /✓ secure-db is attached to secure-network[\s\S]*watching for changes/, fixedAt, 10_000);
+    await waitForOutput(
+      () => output,
+      /✓ secure-db is attached to secure-network[\s\S]*watching for changes/,
+      fixedAt,
+      10_000,
+    );
     const elapsed = Date.now() - t0;
     expect(elapsed, 'from the connect to the redraw').to.be.lessThan(2000);
 

@@ -17,7 +17,8 @@ export async function requireEngine(ctx: Mocha.Context): Promise<void> {
   try {
     await docker.ping();
   } catch (err) {
-    if (process.env.CI) throw new Error(`CI needs a Docker engine and none answers: ${(err as Error).message}`);
+    if (process.env.CI)
+      throw new Error(`CI needs a Docker engine and none answers: ${(err as Error).message}`, { cause: err });
     ctx.skip();
   }
   await ensureOfflineImages();

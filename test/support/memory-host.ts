@@ -7,7 +7,17 @@ import type { Status } from '../../src/engine/results.js';
 import type { GradingContext } from '../../src/engine/context.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { runChecks } from '../../src/engine/runner.js';
-import type { Container, Endpoint, Host, IpamPool, NetInterface, Network, Probe, Probes, Sentinel } from '../../src/engine/views.js';
+import type {
+  Container,
+  Endpoint,
+  Host,
+  IpamPool,
+  NetInterface,
+  Network,
+  Probe,
+  Probes,
+  Sentinel,
+} from '../../src/engine/views.js';
 
 export function network(name: string, fields: Partial<Network> = {}): Network {
   return { id: `${name}-id`, name, driver: 'bridge', internal: false, ipam: [], options: {}, ...fields };
@@ -24,13 +34,26 @@ export function endpoint(on: Network, address: string, fields: Partial<Endpoint>
 
 /** A running container with these endpoints; `fields` makes it stopped, host-networked… */
 export function container(name: string, endpoints: Endpoint[], fields: Partial<Container> = {}): Container {
-  return { id: `${name}-id`, name, running: true, status: 'running', exitCode: 0, networkMode: endpoints[0]?.network ?? 'none', endpoints, published: [], ...fields };
+  return {
+    id: `${name}-id`,
+    name,
+    running: true,
+    status: 'running',
+    exitCode: 0,
+    networkMode: endpoints[0]?.network ?? 'none',
+    endpoints,
+    published: [],
+    ...fields,
+  };
 }
 
 export const exited = { running: false, status: 'exited', exitCode: 0 } satisfies Partial<Container>;
 
 function macFor(address: string): string {
-  return `02:42:${address.split('.').map((n) => Number(n).toString(16).padStart(2, '0')).join(':')}`;
+  return `02:42:${address
+    .split('.')
+    .map((n) => Number(n).toString(16).padStart(2, '0'))
+    .join(':')}`;
 }
 
 export class MemoryHost implements Host {
@@ -95,7 +118,12 @@ export class MemoryProbes implements Probes {
   async join(containerId: string) {
     const c = this.host.containerList.find((x) => x.id === containerId);
     if (!c?.running) throw new Error(`cannot join ${containerId}: not running`);
-    return this.probe(`join:${c.name}`, c.endpoints, c.networkMode === 'host', this.quirks.interfaces?.[c.name] ?? interfacesOf(c.endpoints, this.host));
+    return this.probe(
+      `join:${c.name}`,
+      c.endpoints,
+      c.networkMode === 'host',
+      this.quirks.interfaces?.[c.name] ?? interfacesOf(c.endpoints, this.host),
+    );
   }
 
   async attach(name: string) {
@@ -129,7 +157,11 @@ export class MemoryProbes implements Probes {
         if (quirks.dns?.[name]) return quirks.dns[name];
         // The default bridge has no DNS for names.
         return running.flatMap((c) =>
-          c.endpoints.filter((e) => e.network !== 'bridge' && shared(e) && e.address && (c.name === name || e.aliases.includes(name))).map((e) => e.address!),
+          c.endpoints
+            .filter(
+              (e) => e.network !== 'bridge' && shared(e) && e.address && (c.name === name || e.aliases.includes(name)),
+            )
+            .map((e) => e.address!),
         );
       },
       async pings(address) {
@@ -167,7 +199,11 @@ function interfacesOf(endpoints: Endpoint[], host: MemoryHost): NetInterface[] {
 }
 
 /** A grading context on an in-memory host; the firewall is not part of these exercises. */
-export function memoryContext(host: MemoryHost, quirks: Quirks = {}, apiVersion = '1.41'): GradingContext & { probes: MemoryProbes } {
+export function memoryContext(
+  host: MemoryHost,
+  quirks: Quirks = {},
+  apiVersion = '1.41',
+): GradingContext & { probes: MemoryProbes } {
   const firewall = {
     read: () => Promise.reject(new Error('no firewall in memory')),
   } as unknown as HostFirewall;
@@ -184,6 +220,9 @@ export async function gradeInMemory(grader: Grader<GradingContext>, ctx: Grading
 }
 
 /** Every check passed but those named, which have exactly the status given. */
-export function allPassedBut(grader: Grader<GradingContext>, others: Record<string, Exclude<Status, 'passed'>> = {}): Record<string, Status> {
+export function allPassedBut(
+  grader: Grader<GradingContext>,
+  others: Record<string, Exclude<Status, 'passed'>> = {},
+): Record<string, Status> {
   return Object.fromEntries(grader.checks.map((c) => [c.id, others[c.id] ?? 'passed']));
 }

@@ -28,7 +28,11 @@ process.once('exit', () => {
 });
 
 /** Starts an engine in `dir` (created), giving it `identity`'s files first, as a cloned VM would carry them. */
-export async function startNsEngine(dir: string, name: string, identity: ReturnType<NsEngine['identity']> = {}): Promise<NsEngine> {
+export async function startNsEngine(
+  dir: string,
+  name: string,
+  identity: ReturnType<NsEngine['identity']> = {},
+): Promise<NsEngine> {
   const [data, exec, etc] = ['data', 'exec', 'etc'].map((d) => join(dir, d));
   for (const d of [data, exec, etc]) mkdirSync(d, { recursive: true });
   if (identity.trustKey) writeFileSync(join(etc, 'key.json'), identity.trustKey, { mode: 0o600 });
@@ -48,19 +52,40 @@ export async function startNsEngine(dir: string, name: string, identity: ReturnT
     `exec dockerd --data-root ${data} --exec-root ${exec} --pidfile ${join(dir, 'dockerd.pid')} -H unix://${socket} --cgroup-parent ${cgroupParent}`,
   ].join(' && ');
   const log = join(dir, 'dockerd.log');
-  const ns = execa('setpriv', ['--pdeathsig', 'KILL', 'unshare', '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'sh', '-c', init], {
-    reject: false,
-    stdin: 'ignore',
-    stdout: { file: log },
-    stderr: { file: log },
-  });
+  const ns = execa(
+    'setpriv',
+    [
+      '--pdeathsig',
+      'KILL',
+      'unshare',
+      '--net',
+      '--mount',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--mount-proc',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      init,
+    ],
+    {
+      reject: false,
+      stdin: 'ignore',
+      stdout: { file: log },
+      stderr: { file: log },
+    },
+  );
   running.add(ns);
   const docker = new Docker({ socketPath: socket });
   const host = `unix://${socket}`;
 
   /** The namespace's first process as this machine numbers it: unshare's only child. */
   const firstProcess = (): number | undefined => {
-    const children = existsSync(`/proc/${ns.pid}/task/${ns.pid}/children`) ? readFileSync(`/proc/${ns.pid}/task/${ns.pid}/children`, 'utf8').trim().split(/\s+/) : [];
+    const children = existsSync(`/proc/${ns.pid}/task/${ns.pid}/children`)
+      ? readFileSync(`/proc/${ns.pid}/task/${ns.pid}/children`, 'utf8').trim().split(/\s+/)
+      : [];
     const pid = Number(children[0]);
     return Number.isInteger(pid) && pid > 1 ? pid : undefined;
   };
@@ -88,9 +113,17 @@ export async function startNsEngine(dir: string, name: string, identity: ReturnT
 
   try {
     for (let i = 0; ; i++) {
-      if (await docker.ping().then(() => true, () => false)) break;
+      if (
+        await docker.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (i > 150 || ns.exitCode !== null) {
-        throw new Error(`the engine in ${dir} did not answer within 30 s: ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
+        throw new Error(
+          `the engine in ${dir} did not answer within 30 s: ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`,
+        );
       }
       await sleep(200);
     }
@@ -105,7 +138,10 @@ export async function startNsEngine(dir: string, name: string, identity: ReturnT
     async sh(script, env = {}) {
       const pid = firstProcess();
       if (pid === undefined) throw new Error(`the engine in ${dir} is not running`);
-      await execa('nsenter', ['-t', String(pid), '-n', 'sh', '-eu', '-c', script], { env: { ...env, DOCKER_HOST: host }, stdio: ['ignore', 'pipe', 'pipe'] });
+      await execa('nsenter', ['-t', String(pid), '-n', 'sh', '-eu', '-c', script], {
+        env: { ...env, DOCKER_HOST: host },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     },
     identity: () => ({
       ...(existsSync(join(etc, 'key.json')) && { trustKey: readFileSync(join(etc, 'key.json')) }),
@@ -121,7 +157,8 @@ function removeCgroups(parent: string): void {
   const dirs = existsSync(root) ? readdirSync(root).map((c) => join(root, c, parent)) : [];
   for (const dir of [join(root, parent), ...dirs]) {
     if (!existsSync(dir)) continue;
-    for (const child of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) rmdirSync(join(dir, child.name));
+    for (const child of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()))
+      rmdirSync(join(dir, child.name));
     rmdirSync(dir);
   }
 }

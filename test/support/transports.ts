@@ -36,12 +36,58 @@ const openssl = (dir: string, ...args: string[]) => execa('openssl', args, { cwd
 export async function makeCertificates(dir: string): Promise<{ server: string; client: string; rogue: string }> {
   await mkdir(dir, { recursive: true });
   const sign = async (name: string, ca: string, ext: string) => {
-    await openssl(dir, 'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
+    await openssl(
+      dir,
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      `${name}-key.pem`,
+      '-out',
+      `${name}.csr`,
+    );
     await writeFile(join(dir, `${name}.ext`), ext);
-    await openssl(dir, 'x509', '-req', '-days', '2', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-CAcreateserial', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+    await openssl(
+      dir,
+      'x509',
+      '-req',
+      '-days',
+      '2',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}-key.pem`,
+      '-CAcreateserial',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    );
   };
   for (const ca of ['ca', 'rogue-ca']) {
-    await openssl(dir, 'req', '-x509', '-new', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=docknet test ${ca}`, '-keyout', `${ca}-key.pem`, '-out', `${ca}.pem`);
+    await openssl(
+      dir,
+      'req',
+      '-x509',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=docknet test ${ca}`,
+      '-keyout',
+      `${ca}-key.pem`,
+      '-out',
+      `${ca}.pem`,
+    );
   }
   await sign('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   await sign('client', 'ca', 'extendedKeyUsage=clientAuth\n');
@@ -78,7 +124,8 @@ async function ownProcesses(pattern: string[]): Promise<number[]> {
 
 async function dockerdPid(): Promise<number | undefined> {
   const pids = await ownProcesses(['-x', 'dockerd']);
-  if (pids.length > 1) throw new Error(`several dockerd run on this machine (${pids.join(', ')}); these tests restart only a lone one`);
+  if (pids.length > 1)
+    throw new Error(`several dockerd run on this machine (${pids.join(', ')}); these tests restart only a lone one`);
   return pids[0];
 }
 
@@ -101,16 +148,36 @@ export async function restartDockerd(args: string[]): Promise<void> {
   const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
   const ours = cmdline[0] === 'dockerd' && (cmdline.length === 1 || cmdline.includes('--tlsverify'));
   if (!ours) {
-    throw new Error(`the running dockerd (${cmdline.join(' ')}) was not started by scripts/setup.sh; these tests will not restart it`);
+    throw new Error(
+      `the running dockerd (${cmdline.join(' ')}) was not started by scripts/setup.sh; these tests will not restart it`,
+    );
   }
   const running = await docker.listContainers();
-  if (running.length > 0) throw new Error(`${running.length} containers are running; restarting dockerd would stop them, so these tests refuse`);
+  if (running.length > 0)
+    throw new Error(
+      `${running.length} containers are running; restarting dockerd would stop them, so these tests refuse`,
+    );
   process.kill(pid, 'SIGTERM');
   await waitFor('dockerd stopping', async () => (await dockerdPid()) === undefined, 30);
   // the containerd a dockerd started for itself goes with it; a new dockerd would collide with it
-  await waitFor('its containerd stopping', async () => (await ownProcesses(['-f', 'containerd --config /var/run/docker/containerd'])).length === 0, 10);
-  await execa('sh', ['-c', `setsid dockerd ${args.map((a) => `'${a}'`).join(' ')} </dev/null >>${DOCKERD_LOG} 2>&1 3>&- &`]);
-  await waitFor('dockerd answering', () => docker.ping().then(() => true, () => false), 60);
+  await waitFor(
+    'its containerd stopping',
+    async () => (await ownProcesses(['-f', 'containerd --config /var/run/docker/containerd'])).length === 0,
+    10,
+  );
+  await execa('sh', [
+    '-c',
+    `setsid dockerd ${args.map((a) => `'${a}'`).join(' ')} </dev/null >>${DOCKERD_LOG} 2>&1 3>&- &`,
+  ]);
+  await waitFor(
+    'dockerd answering',
+    () =>
+      docker.ping().then(
+        () => true,
+        () => false,
+      ),
+    60,
+  );
 }
 
 export interface Sshd {
@@ -150,7 +217,10 @@ export async function startSshd(dir: string): Promise<Sshd> {
       '',
     ].join('\n'),
   );
-  const sshd: ResultPromise = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  const sshd: ResultPromise = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+    reject: false,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   sshd.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   await waitFor(

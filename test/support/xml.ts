@@ -11,7 +11,8 @@ export const JUNIT_XSD = join(packageRoot, '..', 'shared', 'schemas', 'junit-10.
  */
 export async function schemaErrors(file: string): Promise<string> {
   const result = await execa('xmllint', ['--noout', '--schema', JUNIT_XSD, file], { reject: false });
-  if (result.exitCode === undefined) throw new Error(`cannot check ${file} against the JUnit schema: ${result.shortMessage}`);
+  if (result.exitCode === undefined)
+    throw new Error(`cannot check ${file} against the JUnit schema: ${result.shortMessage}`);
   if (result.exitCode === 0) return '';
   return result.stderr || `xmllint exited with ${result.exitCode} and said nothing`;
 }

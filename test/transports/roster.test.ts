@@ -11,7 +11,14 @@ import type { StudentResult } from '../../src/engine/results.js';
 import { maxScoreOf } from '../../src/engine/runner.js';
 import { docknet } from '../support/cli.js';
 import { docker, isRoot, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
-import { applyFixture, assertNothingReserved, expectedScore, loadFixtures, removeFixture, type Fixture } from '../support/fixtures.js';
+import {
+  applyFixture,
+  assertNothingReserved,
+  expectedScore,
+  loadFixtures,
+  removeFixture,
+  type Fixture,
+} from '../support/fixtures.js';
 import { makeCertificates, restartDockerd, startSshd, freePort, type Sshd } from '../support/transports.js';
 
 /** The class's lab state: each exercise in the fixture that solves it beside the others, so every score is known in advance. */
@@ -27,7 +34,12 @@ function allFiles(dir: string): string[] {
 /** The messages of the checks that could not be decided, to explain a failed assertion. */
 function whyNotGraded(resultFile: string): string {
   const result: StudentResult = JSON.parse(readFileSync(resultFile, 'utf8'));
-  return result.error ?? (result.report?.exercises ?? []).flatMap((e) => e.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.message}`)).join('; ');
+  return (
+    result.error ??
+    (result.report?.exercises ?? [])
+      .flatMap((e) => e.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.message}`))
+      .join('; ')
+  );
 }
 
 /** The most students whose grading intervals overlap at one moment. */
@@ -66,19 +78,30 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
     tlsPort = await freePort();
     restarted = true;
     await restartDockerd([
-      '-H', 'unix:///var/run/docker.sock',
-      '-H', `tcp://127.0.0.1:${tlsPort}`,
+      '-H',
+      'unix:///var/run/docker.sock',
+      '-H',
+      `tcp://127.0.0.1:${tlsPort}`,
       '--tlsverify',
-      '--tlscacert', join(certs.server, 'ca.pem'),
-      '--tlscert', join(certs.server, 'server.pem'),
-      '--tlskey', join(certs.server, 'server-key.pem'),
+      '--tlscacert',
+      join(certs.server, 'ca.pem'),
+      '--tlscert',
+      join(certs.server, 'server.pem'),
+      '--tlskey',
+      join(certs.server, 'server-key.pem'),
     ]);
     sshd = await startSshd(join(dir, 'ssh'));
     for (const set of sets) {
       const fixture = set.fixtures.find((f) => f.name === set.together)!;
       await applyFixture(fixture);
       fixtures.push(fixture);
-      expected.set(set.exercise, expectedScore(exercises.find((e) => e.id === set.exercise)!, fixture));
+      expected.set(
+        set.exercise,
+        expectedScore(
+          exercises.find((e) => e.id === set.exercise)!,
+          fixture,
+        ),
+      );
     }
     untouched = await snapshotHost();
   });
@@ -100,7 +123,8 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
       if (kind === 'unix') rows.push(`${id},Student ${i},unix:///var/run/docker.sock,,,`);
       if (kind === 'tls') rows.push(`${id},Student ${i},tcp://127.0.0.1:${tlsPort},certs/client,,`);
       // the host key is pinned in the roster: an unknown one would not be trusted
-      if (kind === 'ssh') rows.push(`${id},Student ${i},ssh://root@127.0.0.1:${sshd!.port},,ssh/id_ed25519,${sshd!.fingerprint}`);
+      if (kind === 'ssh')
+        rows.push(`${id},Student ${i},ssh://root@127.0.0.1:${sshd!.port},,ssh/id_ed25519,${sshd!.fingerprint}`);
     }
     const deadPort = await freePort();
     rows.push(`s19,Dead Engine,tcp://127.0.0.1:${deadPort},,,`);
@@ -114,13 +138,17 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
     await docker.getImage(PROBE_IMAGE).remove();
     const run = await docknet(['grade', '--roster', roster, '--out', out, '--concurrency', '8']);
     expect(run.exitCode, run.all).to.equal(1); // two students could not be graded
-    const built = [...run.all.matchAll(/built the probe image on (\S+) \(from this machine's static busybox\)/g)].map((m) => m[1]);
+    const built = [...run.all.matchAll(/built the probe image on (\S+) \(from this machine's static busybox\)/g)].map(
+      (m) => m[1],
+    );
     expect(built, run.all).to.have.length.within(1, 3);
     expect(new Set(built).size, 'endpoints given the image twice').to.equal(built.length);
     expect(await hasImage(docker, PROBE_IMAGE)).to.equal(true);
 
     const gradebook: Record<string, string>[] = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true });
-    expect(gradebook.map((r) => r.id)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`));
+    expect(gradebook.map((r) => r.id)).to.deep.equal(
+      Array.from({ length: 20 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`),
+    );
     const total = [...expected.values()].reduce((s, v) => s + v, 0);
     for (const row of gradebook.slice(0, 18)) {
       expect(row.status, `${row.id}: ${whyNotGraded(join(out, 'students', row.id, 'result.json'))}`).to.equal('graded');
@@ -145,7 +173,9 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
     const deadResults = JSON.parse(readFileSync(join(out, 'students', 's19', 'results.json'), 'utf8'));
     expect(deadResults).to.include({ score: 0, max_score: MAX });
 
-    const results: StudentResult[] = gradebook.map((r) => JSON.parse(readFileSync(join(out, 'students', r.id, 'result.json'), 'utf8')));
+    const results: StudentResult[] = gradebook.map((r) =>
+      JSON.parse(readFileSync(join(out, 'students', r.id, 'result.json'), 'utf8')),
+    );
     expect(peakConcurrency(results), 'students graded at the same moment').to.be.at.least(4);
     expect(results.filter((r) => r.report).map((r) => r.report!.host)).to.include.members([
       'unix:///var/run/docker.sock',
@@ -157,9 +187,13 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
     expect(run.stdout).to.match(/warning: 3 endpoints report the same engine ID \S+ \(cloned VMs\?\)/);
 
     expect(await snapshotHost(), 'the host after grading').to.deep.equal(untouched);
-    expect(await docker.listContainers({ all: true, filters: { label: [`${LABEL.owner}=${OWNER}`] } })).to.have.length(0);
+    expect(await docker.listContainers({ all: true, filters: { label: [`${LABEL.owner}=${OWNER}`] } })).to.have.length(
+      0,
+    );
 
-    const secrets = [readFileSync(join(certs.client, 'key.pem'), 'utf8'), readFileSync(sshd!.identity, 'utf8')].map((pem) => pem.split('\n')[1]);
+    const secrets = [readFileSync(join(certs.client, 'key.pem'), 'utf8'), readFileSync(sshd!.identity, 'utf8')].map(
+      (pem) => pem.split('\n')[1],
+    );
     for (const file of allFiles(out)) {
       const text = readFileSync(file, 'utf8');
       for (const secret of secrets) expect(text.includes(secret), `key material in ${file}`).to.equal(false);

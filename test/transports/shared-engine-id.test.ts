@@ -35,7 +35,8 @@ describe('two engines that share one engine ID (cloned VMs)', function () {
     this.timeout(240_000);
     await requireEngine(this);
     if (!isRoot()) {
-      if (process.env.CI) throw new Error('these tests start engines in namespaces of their own: CI must run them as root');
+      if (process.env.CI)
+        throw new Error('these tests start engines in namespaces of their own: CI must run them as root');
       this.skip();
     }
     untouched = await snapshotHost();
@@ -69,7 +70,7 @@ describe('two engines that share one engine ID (cloned VMs)', function () {
     if (untouched) expect(await snapshotHost(), "this machine's engine and DOCKER-USER").to.deep.equal(untouched);
   });
 
-  it("grades each student from their own engine, and the summary warns that the two share an ID", async () => {
+  it('grades each student from their own engine, and the summary warns that the two share an ID', async () => {
     const roster = join(dir, 'roster.csv');
     writeFileSync(roster, `id,name,endpoint\n${[...engines].map(([id, e]) => `${id},${id},${e.host}`).join('\n')}\n`);
     const out = join(dir, 'class');
@@ -77,19 +78,26 @@ describe('two engines that share one engine ID (cloned VMs)', function () {
     const rows = parse(readFileSync(join(out, 'gradebook.csv')), { columns: true }) as Record<string, string>[];
     for (const row of rows) {
       expect(row.status, `${row.id}: ${row.detail}\n${run.all}`).to.equal('graded');
-      for (const exercise of EXERCISES) expect(Number(row[exercise]), `${row.id} ${exercise}`).to.equal(expected.get(row.id)![exercise]);
+      for (const exercise of EXERCISES)
+        expect(Number(row[exercise]), `${row.id} ${exercise}`).to.equal(expected.get(row.id)![exercise]);
     }
     expect(rows.map((r) => r.id)).to.deep.equal(['alice', 'bob']);
     expect(run.exitCode, run.all).to.equal(0);
 
     const summary: ClassSummary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const hosts = [...engines.values()].map((e) => e.host);
-    expect(summary.sharedEngineIds).to.deep.equal([{ engineId: sharedId, endpoints: hosts, students: ['alice', 'bob'] }]);
-    expect(run.stdout).to.include(`warning: 2 endpoints report the same engine ID ${sharedId} (cloned VMs?): ${hosts.join(', ')}`);
+    expect(summary.sharedEngineIds).to.deep.equal([
+      { engineId: sharedId, endpoints: hosts, students: ['alice', 'bob'] },
+    ]);
+    expect(run.stdout).to.include(
+      `warning: 2 endpoints report the same engine ID ${sharedId} (cloned VMs?): ${hosts.join(', ')}`,
+    );
 
     // nothing of docknet's is left on either engine
     for (const engine of engines.values()) {
-      expect(await engine.docker.listContainers({ all: true, filters: { label: ['io.docknet.owner'] } })).to.have.length(0);
+      expect(
+        await engine.docker.listContainers({ all: true, filters: { label: ['io.docknet.owner'] } }),
+      ).to.have.length(0);
     }
   });
 });

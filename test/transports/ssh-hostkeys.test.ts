@@ -11,7 +11,14 @@ import { graders } from '../../graders/index.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
 import { isRoot, ownedContainers, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
-import { applyFixture, assertNothingReserved, expectedScore, loadFixtures, removeFixture, type Fixture } from '../support/fixtures.js';
+import {
+  applyFixture,
+  assertNothingReserved,
+  expectedScore,
+  loadFixtures,
+  removeFixture,
+  type Fixture,
+} from '../support/fixtures.js';
 import { startSshd, type Sshd } from '../support/transports.js';
 
 const EXERCISE = 'fixed-ip';
@@ -64,7 +71,10 @@ describe('class grading over ssh:// checks the host key first', function () {
   /** Grades a one-student roster over ssh with HOME pointing at the test's own. */
   async function gradeOne(extra: string[] = [], hostkey = '') {
     const roster = join(dir, 'roster.csv');
-    writeFileSync(roster, `id,name,endpoint,identity,hostkey\ns1,Student,ssh://root@127.0.0.1:${sshd!.port},${sshd!.identity},${hostkey}\n`);
+    writeFileSync(
+      roster,
+      `id,name,endpoint,identity,hostkey\ns1,Student,ssh://root@127.0.0.1:${sshd!.port},${sshd!.identity},${hostkey}\n`,
+    );
     const out = join(dir, 'class');
     rmSync(out, { recursive: true, force: true });
     const run = await docknet(['grade', '--roster', roster, '--out', out, EXERCISE, ...extra], { HOME: home });
@@ -122,7 +132,10 @@ describe('class grading over ssh:// checks the host key first', function () {
     expect(Number(row[EXERCISE])).to.equal(full);
     const { stdout } = await execa('ssh-keygen', ['-F', name(), '-f', knownHosts]);
     expect(stdout).to.include(sshd!.hostKey);
-    expect(readFileSync(knownHosts, 'utf8').trim().split('\n'), 'one line, though the run connected twice').to.have.length(1);
+    expect(
+      readFileSync(knownHosts, 'utf8').trim().split('\n'),
+      'one line, though the run connected twice',
+    ).to.have.length(1);
     // recorded means trusted from now on, without the option
     expect((await gradeOne()).row.status).to.equal('graded');
     expect(await ownedContainers()).to.equal(0);

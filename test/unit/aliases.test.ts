@@ -24,7 +24,9 @@ describe('configuredAliases', () => {
     });
 
     it('finds no alias on an endpoint made without one', () => {
-      expect(configuredAliases({ container: container('frontend'), endpoint: { Aliases: [SHORT_ID] } }, '1.41')).to.deep.equal([]);
+      expect(
+        configuredAliases({ container: container('frontend'), endpoint: { Aliases: [SHORT_ID] } }, '1.41'),
+      ).to.deep.equal([]);
     });
 
     it('drops the hostname added on 1.44, where DNSNames exists but Aliases is still the old shape', () => {
@@ -36,7 +38,10 @@ describe('configuredAliases', () => {
   describe('from API 1.45 (Aliases holds exactly what was submitted)', () => {
     it('keeps every submitted alias, whatever the hostname, and never reads DNSNames', () => {
       const endpoint = { Aliases: ['web', 'api'], DNSNames: ['frontend', 'web', 'api', SHORT_ID] };
-      expect(configuredAliases({ container: container('frontend', 'web'), endpoint }, '1.45')).to.deep.equal(['web', 'api']);
+      expect(configuredAliases({ container: container('frontend', 'web'), endpoint }, '1.45')).to.deep.equal([
+        'web',
+        'api',
+      ]);
     });
 
     it('finds no alias when none was submitted, although DNSNames lists the name and ID', () => {
@@ -46,12 +51,18 @@ describe('configuredAliases', () => {
   });
 
   it("never counts the container's own name, even when submitted as an alias (compose does this)", () => {
-    expect(configuredAliases({ container: container('web'), endpoint: { Aliases: ['web', 'cache', SHORT_ID] } }, '1.41')).to.deep.equal(['cache']);
-    expect(configuredAliases({ container: container('web'), endpoint: { Aliases: ['web', 'cache'] } }, '1.45')).to.deep.equal(['cache']);
+    expect(
+      configuredAliases({ container: container('web'), endpoint: { Aliases: ['web', 'cache', SHORT_ID] } }, '1.41'),
+    ).to.deep.equal(['cache']);
+    expect(
+      configuredAliases({ container: container('web'), endpoint: { Aliases: ['web', 'cache'] } }, '1.45'),
+    ).to.deep.equal(['cache']);
   });
 
   it('handles endpoints without an Aliases field and repeated aliases', () => {
     expect(configuredAliases({ container: container('frontend'), endpoint: {} }, '1.41')).to.deep.equal([]);
-    expect(configuredAliases({ container: container('frontend'), endpoint: { Aliases: ['web', 'web'] } }, '1.45')).to.deep.equal(['web']);
+    expect(
+      configuredAliases({ container: container('frontend'), endpoint: { Aliases: ['web', 'web'] } }, '1.45'),
+    ).to.deep.equal(['web']);
   });
 });

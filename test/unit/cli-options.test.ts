@@ -10,8 +10,14 @@ import { packageRoot } from '../../src/paths.js';
 describe('CLI conventions', () => {
   it('rejects numbers that are not numbers, or out of range, in every command', () => {
     expect(checkNumbers({ 'api-timeout': 10, 'check-timeout': 0.5, concurrency: 8, 'min-score': 0 })).to.equal(true);
-    expect(() => checkNumbers({ 'check-timeout': NaN })).to.throw(UsageError, /^--check-timeout must be a number above 0$/);
-    expect(() => checkNumbers({ 'api-timeout': -1 })).to.throw(UsageError, /--api-timeout must be a number above 0, not -1/);
+    expect(() => checkNumbers({ 'check-timeout': NaN })).to.throw(
+      UsageError,
+      /^--check-timeout must be a number above 0$/,
+    );
+    expect(() => checkNumbers({ 'api-timeout': -1 })).to.throw(
+      UsageError,
+      /--api-timeout must be a number above 0, not -1/,
+    );
     expect(() => checkNumbers({ 'solution-timeout': 0 })).to.throw(UsageError, /--solution-timeout/);
     expect(() => checkNumbers({ concurrency: 2.5 })).to.throw(UsageError, /whole number/);
     expect(() => checkNumbers({ 'min-score': -3 })).to.throw(UsageError, /--min-score must be a number of points/);
@@ -41,7 +47,11 @@ describe('CLI conventions', () => {
     const dir = join(packageRoot, 'src', 'commands');
     const said = readdirSync(dir)
       .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/(?:say\(|describe: )('(?:[^'\\]|\\.)*'|"[^"]*")/g)].map((m) => m[1].slice(1, -1)));
+      .flatMap((f) =>
+        [...readFileSync(join(dir, f), 'utf8').matchAll(/(?:say\(|describe: )('(?:[^'\\]|\\.)*'|"[^"]*")/g)].map((m) =>
+          m[1].slice(1, -1),
+        ),
+      );
     expect(said.length).to.be.greaterThan(30);
     expect(said.filter((en) => !(en in describeKo))).to.deep.equal([]);
   });
@@ -63,8 +73,14 @@ describe('CLI conventions', () => {
       writeFileSync(join(dir, 'mine.yaml'), 'junit: out.xml\n');
       expect(loadConfig(['--config', join(dir, 'mine.yaml')], '/')).to.deep.equal({ junit: 'out.xml' });
       writeFileSync(join(dir, 'list.yaml'), '- a\n');
-      expect(() => loadConfig([`--config=${join(dir, 'list.yaml')}`], '/')).to.throw(UsageError, /must hold option names and values/);
-      expect(() => loadConfig(['--config', join(dir, 'missing.yaml')], '/')).to.throw(UsageError, /cannot read the config file/);
+      expect(() => loadConfig([`--config=${join(dir, 'list.yaml')}`], '/')).to.throw(
+        UsageError,
+        /must hold option names and values/,
+      );
+      expect(() => loadConfig(['--config', join(dir, 'missing.yaml')], '/')).to.throw(
+        UsageError,
+        /cannot read the config file/,
+      );
     });
   });
 });

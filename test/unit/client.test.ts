@@ -15,7 +15,11 @@ describe('engine address', () => {
   });
 
   it('reads tcp:// with the default ports', () => {
-    expect(resolveTarget('tcp://10.1.2.3', {}, { insecure: true, warn: () => {} }).options).to.deep.include({ host: '10.1.2.3', port: 2375, protocol: 'http' });
+    expect(resolveTarget('tcp://10.1.2.3', {}, { insecure: true, warn: () => {} }).options).to.deep.include({
+      host: '10.1.2.3',
+      port: 2375,
+      protocol: 'http',
+    });
     expect(resolveTarget('tcp://127.0.0.1', {}).options).to.deep.include({ port: 2375 });
     expect(resolveTarget('tcp://lab:4243', {}, { insecure: true, warn: () => {} }).label).to.equal('tcp://lab:4243');
   });
@@ -35,37 +39,54 @@ describe('engine address', () => {
 
   it('names every option itself, so DOCKER_HOST cannot redirect a roster entry', () => {
     const target = targetFor('unix:///run/lab.sock', {});
-    for (const key of ['host', 'port', 'protocol', 'ca', 'cert', 'key']) expect(target.options).to.have.property(key, undefined);
+    for (const key of ['host', 'port', 'protocol', 'ca', 'cert', 'key'])
+      expect(target.options).to.have.property(key, undefined);
   });
 
   it('speaks TLS to tcp:// exactly when a TLS directory is given', () => {
     expect(targetFor('tcp://localhost:2376', {}).options.protocol).to.equal('http');
-    expect(() => targetFor('tcp://lab', { tlsDir: '/nonexistent' })).to.throw(UsageError, /TLS certificates in \/nonexistent/);
+    expect(() => targetFor('tcp://lab', { tlsDir: '/nonexistent' })).to.throw(
+      UsageError,
+      /TLS certificates in \/nonexistent/,
+    );
   });
 
   it('names an SSH identity it cannot read as a usage error', () => {
-    expect(() => targetFor('ssh://u@lab', { identity: '/nonexistent/key' })).to.throw(UsageError, /SSH identity \/nonexistent\/key/);
+    expect(() => targetFor('ssh://u@lab', { identity: '/nonexistent/key' })).to.throw(
+      UsageError,
+      /SSH identity \/nonexistent\/key/,
+    );
   });
 
   it('names TLS material it cannot read as a usage error', () => {
-    expect(() => resolveTarget('tcp://lab:2376', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' })).to.throw(UsageError, /TLS certificates in \/nonexistent/);
+    expect(() =>
+      resolveTarget('tcp://lab:2376', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' }),
+    ).to.throw(UsageError, /TLS certificates in \/nonexistent/);
   });
 
   it('turns TLS on for any value of DOCKER_TLS_VERIFY, as the docker CLI does, even "0"', () => {
     for (const value of ['1', '0', 'yes']) {
-      expect(() => resolveTarget('tcp://lab:2376', { DOCKER_TLS_VERIFY: value, DOCKER_CERT_PATH: '/nonexistent' }), value).to.throw(UsageError, /TLS certificates/);
+      expect(
+        () => resolveTarget('tcp://lab:2376', { DOCKER_TLS_VERIFY: value, DOCKER_CERT_PATH: '/nonexistent' }),
+        value,
+      ).to.throw(UsageError, /TLS certificates/);
     }
     expect(resolveTarget('tcp://127.0.0.1:2375', { DOCKER_TLS_VERIFY: '' }).options.protocol).to.equal('http');
   });
 
   it('refuses plain tcp:// beyond this machine without --insecure, and with it warns once per endpoint', () => {
-    expect(() => resolveTarget('tcp://10.9.8.7:2375', {})).to.throw(UsageError, /tcp:\/\/10\.9\.8\.7:2375 is plain HTTP.*--insecure/);
+    expect(() => resolveTarget('tcp://10.9.8.7:2375', {})).to.throw(
+      UsageError,
+      /tcp:\/\/10\.9\.8\.7:2375 is plain HTTP.*--insecure/,
+    );
     expect(() => targetFor('tcp://[::1]:2375', {})).to.not.throw();
     const lines: string[] = [];
     const policy = { insecure: true, warn: (line: string) => lines.push(line) };
     targetFor('tcp://10.9.8.7:2375', {}, policy);
     targetFor('tcp://10.9.8.7:2375', {}, policy);
-    expect(lines).to.deep.equal(['warning: tcp://10.9.8.7:2375 is plain HTTP (--insecure): anyone on the path can read and drive that engine']);
+    expect(lines).to.deep.equal([
+      'warning: tcp://10.9.8.7:2375 is plain HTTP (--insecure): anyone on the path can read and drive that engine',
+    ]);
   });
 
   it('rejects addresses it cannot use with a usage error', () => {

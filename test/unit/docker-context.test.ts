@@ -17,7 +17,10 @@ function contextStore() {
     add(name: string, host: string, tls = false) {
       const meta = join(dir, 'contexts', 'meta', id(name));
       mkdirSync(meta, { recursive: true });
-      writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+      writeFileSync(
+        join(meta, 'meta.json'),
+        JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+      );
       if (tls) {
         const tlsDir = join(dir, 'contexts', 'tls', id(name), 'docker');
         mkdirSync(tlsDir, { recursive: true });
@@ -58,7 +61,10 @@ describe('docker contexts, resolved as the docker CLI does', () => {
     try {
       mkdirSync(join(home, '.docker'));
       writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ currentContext: 'nowhere' }));
-      expect(() => resolveTarget(undefined, { HOME: home })).to.throw(UsageError, /docker context "nowhere" does not exist/);
+      expect(() => resolveTarget(undefined, { HOME: home })).to.throw(
+        UsageError,
+        /docker context "nowhere" does not exist/,
+      );
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -68,7 +74,9 @@ describe('docker contexts, resolved as the docker CLI does', () => {
     store.use('second');
     const env = { DOCKER_CONFIG: store.dir, DOCKER_CONTEXT: 'lab' };
     expect(resolveTarget(undefined, env).options.socketPath).to.equal('/run/lab.sock');
-    expect(resolveTarget(undefined, { ...env, DOCKER_HOST: 'unix:///env.sock' }).options.socketPath).to.equal('/env.sock');
+    expect(resolveTarget(undefined, { ...env, DOCKER_HOST: 'unix:///env.sock' }).options.socketPath).to.equal(
+      '/env.sock',
+    );
     expect(resolveTarget('unix:///flag.sock', env).options.socketPath).to.equal('/flag.sock');
   });
 
@@ -76,10 +84,13 @@ describe('docker contexts, resolved as the docker CLI does', () => {
     const env: NodeJS.ProcessEnv = { DOCKER_CONFIG: store.dir, DOCKER_HOST: 'unix:///env.sock', DOCKER_CONTEXT: 'lab' };
     useContextOption({ context: 'second' }, env);
     expect(resolveTarget(undefined, env).options.socketPath).to.equal('/run/second.sock');
-    expect(() => useContextOption({ context: 'second', host: 'unix:///a.sock' }, {})).to.throw(UsageError, /either --host or --context/);
+    expect(() => useContextOption({ context: 'second', host: 'unix:///a.sock' }, {})).to.throw(
+      UsageError,
+      /either --host or --context/,
+    );
   });
 
-  it('reads the context\'s TLS material from the store', () => {
+  it("reads the context's TLS material from the store", () => {
     store.add('remote', 'tcp://lab.example:2376', true);
     const endpoint = readContext(store.dir, 'remote');
     expect(endpoint.tlsDir).to.match(/contexts\/tls\/[0-9a-f]{64}\/docker$/);
@@ -90,7 +101,10 @@ describe('docker contexts, resolved as the docker CLI does', () => {
   });
 
   it('names a context that does not exist, and a config.json that is not JSON, as usage errors', () => {
-    expect(() => selectedContext({ DOCKER_CONFIG: store.dir, DOCKER_CONTEXT: 'typo' })).to.throw(UsageError, /docker context "typo" does not exist/);
+    expect(() => selectedContext({ DOCKER_CONFIG: store.dir, DOCKER_CONTEXT: 'typo' })).to.throw(
+      UsageError,
+      /docker context "typo" does not exist/,
+    );
     writeFileSync(join(store.dir, 'config.json'), '{ not json');
     expect(() => selectedContext({ DOCKER_CONFIG: store.dir })).to.throw(UsageError, /config\.json is not valid JSON/);
   });

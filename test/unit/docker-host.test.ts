@@ -11,7 +11,14 @@ const ID = 'b348089be23c1e4368fbf1f32fa2d226728b85cd0743d9eb40a077573d1d2803';
 const SHORT_ID = ID.slice(0, 12);
 
 const networks = [
-  { Id: 'net-1', Name: 'my-network', Driver: 'bridge', Internal: false, Options: { 'com.docker.network.bridge.name': 'br-my' }, IPAM: { Config: [{ Subnet: '172.20.0.0/16', IPRange: '', Gateway: '172.20.0.1' }, { Subnet: 'fd00::/64' }] } },
+  {
+    Id: 'net-1',
+    Name: 'my-network',
+    Driver: 'bridge',
+    Internal: false,
+    Options: { 'com.docker.network.bridge.name': 'br-my' },
+    IPAM: { Config: [{ Subnet: '172.20.0.0/16', IPRange: '', Gateway: '172.20.0.1' }, { Subnet: 'fd00::/64' }] },
+  },
   { Id: 'net-2', Name: 'secure-network', Driver: 'bridge', Internal: true, IPAM: { Config: null } },
 ];
 
@@ -23,7 +30,13 @@ const inspected = {
   HostConfig: { NetworkMode: 'my-network' },
   NetworkSettings: {
     Networks: {
-      'my-network': { NetworkID: 'net-1', IPAddress: '172.20.0.10', IPAMConfig: { IPv4Address: '172.20.0.10' }, MacAddress: '02:42:ac:14:00:0a', Aliases: ['web', SHORT_ID] },
+      'my-network': {
+        NetworkID: 'net-1',
+        IPAddress: '172.20.0.10',
+        IPAMConfig: { IPv4Address: '172.20.0.10' },
+        MacAddress: '02:42:ac:14:00:0a',
+        Aliases: ['web', SHORT_ID],
+      },
       'secure-network': { NetworkID: 'net-2', IPAddress: '', IPAMConfig: null, MacAddress: '', Aliases: null },
     },
     Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }], '443/tcp': null },
@@ -31,8 +44,20 @@ const inspected = {
 };
 
 const summaries = [
-  { Id: ID, Names: ['/frontend'], State: 'running', Labels: {}, NetworkSettings: { Networks: { 'my-network': { NetworkID: 'net-1' }, 'secure-network': { NetworkID: 'net-2' } } } },
-  { Id: 'probe-id', Names: ['/probe'], State: 'running', Labels: { [LABEL.owner]: OWNER }, NetworkSettings: { Networks: { 'my-network': { NetworkID: 'net-1' } } } },
+  {
+    Id: ID,
+    Names: ['/frontend'],
+    State: 'running',
+    Labels: {},
+    NetworkSettings: { Networks: { 'my-network': { NetworkID: 'net-1' }, 'secure-network': { NetworkID: 'net-2' } } },
+  },
+  {
+    Id: 'probe-id',
+    Names: ['/probe'],
+    State: 'running',
+    Labels: { [LABEL.owner]: OWNER },
+    NetworkSettings: { Networks: { 'my-network': { NetworkID: 'net-1' } } },
+  },
 ];
 
 /** Just the Engine API calls HostView makes, answered from the objects above. */
@@ -73,7 +98,10 @@ describe('DockerHost: the Engine API in the graders’ terms', () => {
       name: 'my-network',
       driver: 'bridge',
       internal: false,
-      ipam: [{ subnet: '172.20.0.0/16', ipRange: undefined, gateway: '172.20.0.1' }, { subnet: 'fd00::/64', ipRange: undefined, gateway: undefined }],
+      ipam: [
+        { subnet: '172.20.0.0/16', ipRange: undefined, gateway: '172.20.0.1' },
+        { subnet: 'fd00::/64', ipRange: undefined, gateway: undefined },
+      ],
       options: { 'com.docker.network.bridge.name': 'br-my' },
     });
     expect((await host.networkById('net-2'))?.ipam).to.deep.equal([]);
@@ -89,8 +117,22 @@ describe('DockerHost: the Engine API in the graders’ terms', () => {
       exitCode: 0,
       networkMode: 'my-network',
       endpoints: [
-        { networkId: 'net-1', network: 'my-network', address: '172.20.0.10', configuredAddress: '172.20.0.10', mac: '02:42:ac:14:00:0a', aliases: ['web'] },
-        { networkId: 'net-2', network: 'secure-network', address: undefined, configuredAddress: undefined, mac: undefined, aliases: [] },
+        {
+          networkId: 'net-1',
+          network: 'my-network',
+          address: '172.20.0.10',
+          configuredAddress: '172.20.0.10',
+          mac: '02:42:ac:14:00:0a',
+          aliases: ['web'],
+        },
+        {
+          networkId: 'net-2',
+          network: 'secure-network',
+          address: undefined,
+          configuredAddress: undefined,
+          mac: undefined,
+          aliases: [],
+        },
       ],
       published: [{ containerPort: '80/tcp', hostIp: '0.0.0.0', hostPort: '8080' }],
     });

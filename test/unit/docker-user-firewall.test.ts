@@ -10,10 +10,17 @@ import { parseRuleset, type Ruleset } from '../../src/net/iptables.js';
 /** An outcome as a student reading `lang` sees it. */
 function inOne(outcome: Outcome, lang: Lang = 'en'): Outcome {
   const text = (x: Outcome['hint']) => (x === undefined ? undefined : inLang(x, lang));
-  return { ...outcome, message: text(outcome.message)!, expected: text(outcome.expected), actual: text(outcome.actual), hint: text(outcome.hint) };
+  return {
+    ...outcome,
+    message: text(outcome.message)!,
+    expected: text(outcome.expected),
+    actual: text(outcome.actual),
+    hint: text(outcome.hint),
+  };
 }
 const judgePolicy = (...args: Parameters<typeof grader.judgePolicy>) => inOne(grader.judgePolicy(...args));
-const judgeEffect = (ruleset: Ruleset, iface = IFACE) => inOne(grader.judgeEffect(ruleset, classesOf(ruleset, [], iface), iface));
+const judgeEffect = (ruleset: Ruleset, iface = IFACE) =>
+  inOne(grader.judgeEffect(ruleset, classesOf(ruleset, [], iface), iface));
 
 const IFACE = 'ens3';
 const DOCKER0: Bridge = { name: 'docker0', subnets: ['172.17.0.0/16'] };
@@ -57,11 +64,29 @@ describe('docker-user-firewall grader', () => {
       expect(labels(p.http)).to.deep.equal(['new tcp/80']);
       expect(labels(p.https)).to.deep.equal(['new tcp/443']);
       expect(labels(p.otherTcp)).to.deep.equal(['new tcp/1-79', 'new tcp/81-442', 'new tcp/444-65535']);
-      expect(labels(p.udp)).to.deep.equal(['new udp/1-79', 'new udp/80', 'new udp/81-442', 'new udp/443', 'new udp/444-65535']);
-      expect(labels(p.icmp)).to.deep.equal(['new icmp echo-request', 'new icmp timestamp-request', 'new icmp info-request', 'new icmp address-mask-request']);
-      expect(labels(p.replies)).to.include.members(['ESTABLISHED tcp/81-442', 'ESTABLISHED icmp echo-reply', 'RELATED icmp destination-unreachable']);
+      expect(labels(p.udp)).to.deep.equal([
+        'new udp/1-79',
+        'new udp/80',
+        'new udp/81-442',
+        'new udp/443',
+        'new udp/444-65535',
+      ]);
+      expect(labels(p.icmp)).to.deep.equal([
+        'new icmp echo-request',
+        'new icmp timestamp-request',
+        'new icmp info-request',
+        'new icmp address-mask-request',
+      ]);
+      expect(labels(p.replies)).to.include.members([
+        'ESTABLISHED tcp/81-442',
+        'ESTABLISHED icmp echo-reply',
+        'RELATED icmp destination-unreachable',
+      ]);
 
-      const ranged = classesOf(ruleset('-A DOCKER-USER -s 10.0.0.0/8 -p tcp --sport 1024:65535 -j DROP', DOCKER_DEFAULT), [DOCKER0, USER_BRIDGE]);
+      const ranged = classesOf(
+        ruleset('-A DOCKER-USER -s 10.0.0.0/8 -p tcp --sport 1024:65535 -j DROP', DOCKER_DEFAULT),
+        [DOCKER0, USER_BRIDGE],
+      );
       expect(labels(ranged.http)).to.deep.equal([
         'new tcp/80 from port 1-1023 from 0.0.0.0-9.255.255.255 to docker0 (172.17.0.0/16)',
         'new tcp/80 from port 1-1023 from 0.0.0.0-9.255.255.255 to br-0123456789ab (172.18.0.0/16)',
@@ -93,7 +118,10 @@ describe('docker-user-firewall grader', () => {
     });
 
     it('are refused, as an error, when the rules tell too many apart', () => {
-      const many = Array.from({ length: 400 }, (_, i) => `-A DOCKER-USER -s 10.0.${i >> 8}.${i & 255}/32 -p tcp --sport ${i + 1} --dport ${i + 1000} -j DROP`);
+      const many = Array.from(
+        { length: 400 },
+        (_, i) => `-A DOCKER-USER -s 10.0.${i >> 8}.${i & 255}/32 -p tcp --sport ${i + 1} --dport ${i + 1000} -j DROP`,
+      );
       expect(() => classesOf(ruleset(...many, DOCKER_DEFAULT))).to.throw(/more than the 100000 docknet judges/);
     });
   });
@@ -106,7 +134,8 @@ describe('docker-user-firewall grader', () => {
       '-A DOCKER-USER -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset',
       '-A DOCKER-USER -p tcp -m tcp --dport 5432 -m recent --rcheck --name db -j DROP',
     );
-    const fate = (dport: number) => fateOf(evaluate(rules, 'DOCKER-USER', { ...classesOf(rules).http[0].packet, dport }));
+    const fate = (dport: number) =>
+      fateOf(evaluate(rules, 'DOCKER-USER', { ...classesOf(rules).http[0].packet, dport }));
     it('takes ACCEPT and RETURN (explicit or at the end of the chain) as allowed', () => {
       expect(fate(80)).to.equal('allowed');
       expect(fate(443)).to.equal('allowed');
@@ -123,12 +152,19 @@ describe('docker-user-firewall grader', () => {
 
   describe('judgePolicy', () => {
     const advice = 'ADVICE.';
-    const judge = (rules: Ruleset, pick: keyof ReturnType<typeof packetClassesOf>, wanted: 'allowed' | 'dropped', bridges?: Bridge[]) =>
-      judgePolicy(rules, classesOf(rules, bridges)[pick], wanted, advice, WORDS);
+    const judge = (
+      rules: Ruleset,
+      pick: keyof ReturnType<typeof packetClassesOf>,
+      wanted: 'allowed' | 'dropped',
+      bridges?: Bridge[],
+    ) => judgePolicy(rules, classesOf(rules, bridges)[pick], wanted, advice, WORDS);
 
     it('passes when every class meets the policy, naming the deciding rules', () => {
       const outcome = judge(ruleset(...CORRECT), 'otherTcp', 'dropped');
-      expect(outcome).to.include({ passed: true, message: 'WHAT, from outside to every Docker bridge (3 classes of packets): dropped or rejected' });
+      expect(outcome).to.include({
+        passed: true,
+        message: 'WHAT, from outside to every Docker bridge (3 classes of packets): dropped or rejected',
+      });
       expect(outcome.actual).to.contain('new tcp/1-79 is dropped by rule 4: -A DOCKER-USER -j DROP');
     });
 
@@ -137,19 +173,29 @@ describe('docker-user-firewall grader', () => {
       expect(outcome.passed).to.equal(false);
       expect(outcome.message).to.equal('new tcp/80 is dropped by rule 1: -A DOCKER-USER -j DROP');
       expect(outcome.hint).to.match(/^ADVICE\. /);
-      expect(outcome.hint).to.contain('`-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT` would let it through, but `-A DOCKER-USER -j DROP` comes before it');
+      expect(outcome.hint).to.contain(
+        '`-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT` would let it through, but `-A DOCKER-USER -j DROP` comes before it',
+      );
       expect(outcome.hint).to.contain('`iptables -I` puts each rule on top');
     });
 
     it("explains -A when the wanted rule sits behind Docker's RETURN", () => {
       const outcome = judge(ruleset(DOCKER_DEFAULT, ...CORRECT.slice(0, -1)), 'udp', 'dropped');
-      expect(outcome.message).to.equal("new udp/1-79 is returned to Docker's processing by rule 1: -A DOCKER-USER -j RETURN");
+      expect(outcome.message).to.equal(
+        "new udp/1-79 is returned to Docker's processing by rule 1: -A DOCKER-USER -j RETURN",
+      );
       expect(outcome.actual).to.contain('udp/80').and.contain('and 2 more classes of packets');
-      expect(outcome.hint).to.contain('`-A DOCKER-USER -j DROP` would stop it').and.contain("`iptables -A` appends behind Docker's `-j RETURN`");
+      expect(outcome.hint)
+        .to.contain('`-A DOCKER-USER -j DROP` would stop it')
+        .and.contain("`iptables -A` appends behind Docker's `-j RETURN`");
     });
 
     it('suggests reordering when a specific rule shadows the wanted one', () => {
-      const outcome = judge(ruleset('-A DOCKER-USER -p tcp -j DROP', '-A DOCKER-USER -p tcp -m tcp --dport 443 -j ACCEPT', DOCKER_DEFAULT), 'https', 'allowed');
+      const outcome = judge(
+        ruleset('-A DOCKER-USER -p tcp -j DROP', '-A DOCKER-USER -p tcp -m tcp --dport 443 -j ACCEPT', DOCKER_DEFAULT),
+        'https',
+        'allowed',
+      );
       expect(outcome.hint).to.contain('Reorder them');
     });
 
@@ -161,44 +207,120 @@ describe('docker-user-firewall grader', () => {
 
     it('follows jumps into user chains', () => {
       const rules = parseRuleset(
-        ['-N DOCKER-USER', '-N WEB', '-A DOCKER-USER -p tcp -j WEB', DOCKER_DEFAULT, '-A WEB -p tcp -m multiport --dports 80,443 -j ACCEPT', '-A WEB -j DROP'].join('\n'),
+        [
+          '-N DOCKER-USER',
+          '-N WEB',
+          '-A DOCKER-USER -p tcp -j WEB',
+          DOCKER_DEFAULT,
+          '-A WEB -p tcp -m multiport --dports 80,443 -j ACCEPT',
+          '-A WEB -j DROP',
+        ].join('\n'),
       );
       expect(judge(rules, 'https', 'allowed').passed).to.equal(true);
       expect(judge(rules, 'otherTcp', 'dropped').passed).to.equal(true);
-      expect(judge(rules, 'udp', 'dropped').message).to.equal("new udp/1-79 is returned to Docker's processing by rule 2: -A DOCKER-USER -j RETURN");
+      expect(judge(rules, 'udp', 'dropped').message).to.equal(
+        "new udp/1-79 is returned to Docker's processing by rule 2: -A DOCKER-USER -j RETURN",
+      );
     });
 
     it('throws, naming the rule, when only an uninterpretable rule stands between the policy and a pass', () => {
-      const rules = ruleset('-A DOCKER-USER -p tcp -m tcp --dport 22 -m recent --rcheck --name ssh -j DROP', ...CORRECT);
-      expect(() => judge(rules, 'otherTcp', 'dropped')).to.throw(/^new tcp\/22 is undecidable at rule 1: .*-m recent.*: cannot interpret the match/);
+      const rules = ruleset(
+        '-A DOCKER-USER -p tcp -m tcp --dport 22 -m recent --rcheck --name ssh -j DROP',
+        ...CORRECT,
+      );
+      expect(() => judge(rules, 'otherTcp', 'dropped')).to.throw(
+        /^new tcp\/22 is undecidable at rule 1: .*-m recent.*: cannot interpret the match/,
+      );
     });
 
     it('fails rather than throws when another class is decided wrong', () => {
-      const rules = ruleset('-A DOCKER-USER -p tcp -m tcp --dport 22 -m recent --rcheck --name ssh -j DROP', '-A DOCKER-USER -p tcp -m tcp --dport 8080 -j ACCEPT', ...CORRECT);
+      const rules = ruleset(
+        '-A DOCKER-USER -p tcp -m tcp --dport 22 -m recent --rcheck --name ssh -j DROP',
+        '-A DOCKER-USER -p tcp -m tcp --dport 8080 -j ACCEPT',
+        ...CORRECT,
+      );
       const outcome = judge(rules, 'otherTcp', 'dropped');
-      expect(outcome).to.include({ passed: false, message: 'new tcp/8080 is accepted by rule 2: -A DOCKER-USER -p tcp -m tcp --dport 8080 -j ACCEPT' });
+      expect(outcome).to.include({
+        passed: false,
+        message: 'new tcp/8080 is accepted by rule 2: -A DOCKER-USER -p tcp -m tcp --dport 8080 -j ACCEPT',
+      });
     });
 
     it('throws when a chain the packets reach is disputed by the second reading', () => {
       const rules = ruleset(...CORRECT);
       rules.chains.get('DOCKER-USER')!.disputed = 'rule 1 reads alone as 2 rules';
-      expect(() => judge(rules, 'http', 'allowed')).to.throw(/undecidable: the rules of DOCKER-USER are in doubt: rule 1 reads alone as 2 rules/);
+      expect(() => judge(rules, 'http', 'allowed')).to.throw(
+        /undecidable: the rules of DOCKER-USER are in doubt: rule 1 reads alone as 2 rules/,
+      );
     });
 
     // Chains that only look right on the fixed packets docknet used to try, one row each.
     const loopholes: Array<[string, string[], Bridge[], keyof ReturnType<typeof packetClassesOf>, string]> = [
-      ['a port range 80:443 lets 81-442 in', ['-A DOCKER-USER -p tcp --dport 80:443 -j ACCEPT', '-A DOCKER-USER -j DROP'], [DOCKER0], 'otherTcp', 'new tcp/81-442 is accepted by rule 1'],
-      ['a DROP limited to -o docker0 leaves user-defined bridges open', ['-A DOCKER-USER -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -o docker0 -j DROP'], [DOCKER0, USER_BRIDGE], 'otherTcp', "new tcp/1-79 to br-0123456789ab (172.18.0.0/16) is returned to Docker's processing"],
-      ['a DROP limited to one source range leaves every other source open', ['-A DOCKER-USER -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -s 203.0.113.0/24 -j DROP'], [DOCKER0], 'otherTcp', "new tcp/1-79 from 0.0.0.0-203.0.112.255 is returned"],
-      ['a DROP of new connections only from low source ports', ['-A DOCKER-USER -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -p tcp --sport 1:50000 -j DROP'], [DOCKER0], 'otherTcp', 'new tcp/1-79 from port 50001-65535 is returned'],
-      ['a negated port that excludes a range', ['-A DOCKER-USER -p tcp ! --dport 1000:2000 -j DROP'], [DOCKER0], 'otherTcp', 'new tcp/1000-2000 is returned'],
-      ['a DROP of echo-request only lets other ICMP requests in', ['-A DOCKER-USER -p icmp --icmp-type echo-request -j DROP'], [DOCKER0], 'icmp', 'new icmp timestamp-request is returned'],
-      ['ESTABLISHED without RELATED drops ICMP errors', ['-A DOCKER-USER -m conntrack --ctstate ESTABLISHED -j ACCEPT', '-A DOCKER-USER -j DROP'], [DOCKER0], 'replies', 'RELATED icmp destination-unreachable is dropped by rule 2'],
-      ['an allow limited to one destination leaves the rest of the bridge closed', ['-A DOCKER-USER -d 172.17.0.2/32 -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -j DROP'], [DOCKER0], 'http', 'new tcp/80 to docker0 (172.17.0.0-172.17.0.1) is dropped by rule 2'],
+      [
+        'a port range 80:443 lets 81-442 in',
+        ['-A DOCKER-USER -p tcp --dport 80:443 -j ACCEPT', '-A DOCKER-USER -j DROP'],
+        [DOCKER0],
+        'otherTcp',
+        'new tcp/81-442 is accepted by rule 1',
+      ],
+      [
+        'a DROP limited to -o docker0 leaves user-defined bridges open',
+        ['-A DOCKER-USER -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -o docker0 -j DROP'],
+        [DOCKER0, USER_BRIDGE],
+        'otherTcp',
+        "new tcp/1-79 to br-0123456789ab (172.18.0.0/16) is returned to Docker's processing",
+      ],
+      [
+        'a DROP limited to one source range leaves every other source open',
+        ['-A DOCKER-USER -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -s 203.0.113.0/24 -j DROP'],
+        [DOCKER0],
+        'otherTcp',
+        'new tcp/1-79 from 0.0.0.0-203.0.112.255 is returned',
+      ],
+      [
+        'a DROP of new connections only from low source ports',
+        ['-A DOCKER-USER -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -p tcp --sport 1:50000 -j DROP'],
+        [DOCKER0],
+        'otherTcp',
+        'new tcp/1-79 from port 50001-65535 is returned',
+      ],
+      [
+        'a negated port that excludes a range',
+        ['-A DOCKER-USER -p tcp ! --dport 1000:2000 -j DROP'],
+        [DOCKER0],
+        'otherTcp',
+        'new tcp/1000-2000 is returned',
+      ],
+      [
+        'a DROP of echo-request only lets other ICMP requests in',
+        ['-A DOCKER-USER -p icmp --icmp-type echo-request -j DROP'],
+        [DOCKER0],
+        'icmp',
+        'new icmp timestamp-request is returned',
+      ],
+      [
+        'ESTABLISHED without RELATED drops ICMP errors',
+        ['-A DOCKER-USER -m conntrack --ctstate ESTABLISHED -j ACCEPT', '-A DOCKER-USER -j DROP'],
+        [DOCKER0],
+        'replies',
+        'RELATED icmp destination-unreachable is dropped by rule 2',
+      ],
+      [
+        'an allow limited to one destination leaves the rest of the bridge closed',
+        ['-A DOCKER-USER -d 172.17.0.2/32 -p tcp --dport 80 -j ACCEPT', '-A DOCKER-USER -j DROP'],
+        [DOCKER0],
+        'http',
+        'new tcp/80 to docker0 (172.17.0.0-172.17.0.1) is dropped by rule 2',
+      ],
     ];
     for (const [name, rules, bridges, pick, message] of loopholes) {
       it(`fails: ${name}`, () => {
-        const outcome = judge(ruleset(...rules, DOCKER_DEFAULT), pick, pick === 'otherTcp' || pick === 'icmp' ? 'dropped' : 'allowed', bridges);
+        const outcome = judge(
+          ruleset(...rules, DOCKER_DEFAULT),
+          pick,
+          pick === 'otherTcp' || pick === 'icmp' ? 'dropped' : 'allowed',
+          bridges,
+        );
         expect(outcome.passed, String(outcome.message)).to.equal(false);
         expect(outcome.message).to.contain(message);
       });
@@ -215,13 +337,18 @@ describe('docker-user-firewall grader', () => {
   describe('judgeEffect', () => {
     it('passes when some packet from outside is stopped', () => {
       const outcome = judgeEffect(ruleset(...COURSE_TEXT));
-      expect(outcome).to.include({ passed: true, message: 'DOCKER-USER stops traffic from outside: new tcp/1-79 is dropped by rule 1: -A DOCKER-USER -j DROP' });
+      expect(outcome).to.include({
+        passed: true,
+        message: 'DOCKER-USER stops traffic from outside: new tcp/1-79 is dropped by rule 1: -A DOCKER-USER -j DROP',
+      });
     });
 
     it("fails Docker's default chain, quoting new TCP", () => {
       const outcome: Outcome = judgeEffect(ruleset(DOCKER_DEFAULT));
       expect(outcome.passed).to.equal(false);
-      expect(outcome.message).to.equal("DOCKER-USER stops nothing that comes from outside: new tcp/1-79 is returned to Docker's processing by rule 1: -A DOCKER-USER -j RETURN");
+      expect(outcome.message).to.equal(
+        "DOCKER-USER stops nothing that comes from outside: new tcp/1-79 is returned to Docker's processing by rule 1: -A DOCKER-USER -j RETURN",
+      );
       expect(outcome.hint).to.contain(`iptables -I DOCKER-USER -i ${IFACE} -j DROP`);
     });
 
@@ -245,11 +372,15 @@ describe('docker-user-firewall grader', () => {
       );
       const outcome = judgeEffect(rules);
       expect(outcome.passed).to.equal(false);
-      expect(outcome.hint).to.contain('do not count where they are: `-A FORWARD -p tcp -m tcp --dport 80 -j ACCEPT`; `-A FORWARD -j DROP`.');
+      expect(outcome.hint).to.contain(
+        'do not count where they are: `-A FORWARD -p tcp -m tcp --dport 80 -j ACCEPT`; `-A FORWARD -j DROP`.',
+      );
     });
 
     it('throws when nothing is stopped for sure and a rule cannot be interpreted', () => {
-      expect(() => judgeEffect(ruleset('-A DOCKER-USER -m addrtype --dst-type LOCAL -j DROP', DOCKER_DEFAULT))).to.throw(/undecidable at rule 1/);
+      expect(() =>
+        judgeEffect(ruleset('-A DOCKER-USER -m addrtype --dst-type LOCAL -j DROP', DOCKER_DEFAULT)),
+      ).to.throw(/undecidable at rule 1/);
     });
   });
 
@@ -270,7 +401,8 @@ describe('docker-user-firewall grader', () => {
       'drops-icmp': ['-A DOCKER-USER -p icmp --icmp-type timestamp-request -j ACCEPT', ...CORRECT],
       'allows-established': CORRECT.slice(1),
     };
-    it('covers every check of the exercise', () => expect(Object.keys(failing)).to.have.members(dockerUserFirewall.checks.map((c) => c.id)));
+    it('covers every check of the exercise', () =>
+      expect(Object.keys(failing)).to.have.members(dockerUserFirewall.checks.map((c) => c.id)));
     for (const [id, rules] of Object.entries(failing)) {
       it(`${id}: passes the correct chain, on two bridges`, async () => {
         const outcome = await run(id, ruleset(...CORRECT), [DOCKER0, USER_BRIDGE]);
@@ -289,25 +421,29 @@ describe('docker-user-firewall grader', () => {
       });
     }
     it('rules-take-effect names the backend and the external interface', async () => {
-      expect(inLang((await run('rules-take-effect', ruleset(...CORRECT))).actual!, 'en')).to.match(/^rules read with iptables-save, traffic from outside entering on ens3/);
+      expect(inLang((await run('rules-take-effect', ruleset(...CORRECT))).actual!, 'en')).to.match(
+        /^rules read with iptables-save, traffic from outside entering on ens3/,
+      );
     });
   });
 
   describe('misplacedRules', () => {
     it("finds port 80/443 rules and catch-all DROP/REJECT in FORWARD and INPUT, not Docker's own rules", () => {
-      const rules = parseRuleset([
-        '-N DOCKER',
-        '-N DOCKER-USER',
-        '-A INPUT -p tcp -m multiport --dports 443,8443 -j ACCEPT',
-        '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
-        '-A INPUT -i eth0 -p udp -j REJECT --reject-with icmp-port-unreachable',
-        '-A FORWARD -j DOCKER-USER',
-        '-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
-        '-A FORWARD -o docker0 -j DOCKER',
-        '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT',
-        '-A FORWARD -p tcp -m tcp ! --dport 80 -j DROP',
-        '-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT',
-      ].join('\n'));
+      const rules = parseRuleset(
+        [
+          '-N DOCKER',
+          '-N DOCKER-USER',
+          '-A INPUT -p tcp -m multiport --dports 443,8443 -j ACCEPT',
+          '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
+          '-A INPUT -i eth0 -p udp -j REJECT --reject-with icmp-port-unreachable',
+          '-A FORWARD -j DOCKER-USER',
+          '-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+          '-A FORWARD -o docker0 -j DOCKER',
+          '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT',
+          '-A FORWARD -p tcp -m tcp ! --dport 80 -j DROP',
+          '-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT',
+        ].join('\n'),
+      );
       expect(misplacedRules(rules).map((r) => r.text)).to.deep.equal([
         '-A FORWARD -p tcp -m tcp ! --dport 80 -j DROP',
         '-A INPUT -p tcp -m multiport --dports 443,8443 -j ACCEPT',

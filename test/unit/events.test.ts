@@ -23,7 +23,12 @@ describe('engine events for watch', () => {
     const events: EngineEvent[] = [];
     const gaps: string[] = [];
     let resumed = 0;
-    const feed = await followEvents(engine as never, 1000, { onEvent: (e) => events.push(e), onGap: (why) => gaps.push(why), onResumed: () => resumed++ }, 5);
+    const feed = await followEvents(
+      engine as never,
+      1000,
+      { onEvent: (e) => events.push(e), onGap: (why) => gaps.push(why), onResumed: () => resumed++ },
+      5,
+    );
     engine.streams[0].write('{"Type":"network","Action":"connect"}\n{"Type":"container",');
     engine.streams[0].write('"Action":"start"}\n');
     await settle();
@@ -55,7 +60,9 @@ describe('engine events for watch', () => {
         ),
     };
     let failed: unknown;
-    await followEvents(engine as never, 10, { onEvent: () => {}, onGap: () => {}, onResumed: () => {} }).catch((err: unknown) => (failed = err));
+    await followEvents(engine as never, 10, { onEvent: () => {}, onGap: () => {}, onResumed: () => {} }).catch(
+      (err: unknown) => (failed = err),
+    );
     expect(String(failed)).to.match(/timed out/);
     await settle(60);
     expect(late?.destroyed).to.equal(true);
@@ -75,7 +82,12 @@ describe('engine events for watch', () => {
     };
     const gaps: string[] = [];
     let resumed = 0;
-    const feed = await followEvents(engine as never, 1000, { onEvent: () => {}, onGap: (why) => gaps.push(why), onResumed: () => resumed++ }, 5);
+    const feed = await followEvents(
+      engine as never,
+      1000,
+      { onEvent: () => {}, onGap: (why) => gaps.push(why), onResumed: () => resumed++ },
+      5,
+    );
     streams[0].destroy();
     await settle(100);
     expect(calls).to.equal(4);
@@ -87,7 +99,12 @@ describe('engine events for watch', () => {
   it('treats a line it cannot read as a gap, not a crash', async () => {
     const engine = fakeEngine();
     const gaps: string[] = [];
-    const feed = await followEvents(engine as never, 1000, { onEvent: () => {}, onGap: (why) => gaps.push(why), onResumed: () => {} }, 5);
+    const feed = await followEvents(
+      engine as never,
+      1000,
+      { onEvent: () => {}, onGap: (why) => gaps.push(why), onResumed: () => {} },
+      5,
+    );
     engine.streams[0].write('not json\n');
     await settle();
     expect(gaps).to.deep.equal(['the engine sent an event docknet cannot read']);

@@ -27,7 +27,10 @@ describe('exercises as data', () => {
 
   it("the README's exercise table lists exactly the folders, in course order", () => {
     const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Exercises'), readme.indexOf('\n## ', readme.indexOf('## Exercises') + 1));
+    const section = readme.slice(
+      readme.indexOf('## Exercises'),
+      readme.indexOf('\n## ', readme.indexOf('## Exercises') + 1),
+    );
     const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
     expect(rows).to.deep.equal(exerciseFolders().map((f) => f.id));
   });
@@ -39,7 +42,17 @@ describe('exercises as data', () => {
       writeFileSync(join(dir, 'demo', 'README.md'), '## 한국어\n\n## English\n');
       writeFileSync(
         join(dir, 'demo', 'exercise.yaml'),
-        ['title: { en: Demo, ko: 데모 }', 'checks:', '  net:', '    points: 1', '    title: { en: a, ko: 가 }', '    kind: network', '    network: demo-net', '    drivr: bridge', ''].join('\n'),
+        [
+          'title: { en: Demo, ko: 데모 }',
+          'checks:',
+          '  net:',
+          '    points: 1',
+          '    title: { en: a, ko: 가 }',
+          '    kind: network',
+          '    network: demo-net',
+          '    drivr: bridge',
+          '',
+        ].join('\n'),
       );
       const problems = lintExercise(join(dir, 'demo'));
       expect(problems).to.have.length(1);

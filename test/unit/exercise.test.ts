@@ -31,7 +31,10 @@ describe('exercise metadata', () => {
 
   it('refuses a prerequisite declared after its dependent (no cycles)', () => {
     const [first, ...rest] = graders[0].checks;
-    const g: Grader<unknown> = { id: graders[0].id, checks: [{ ...first, needs: [rest[0].id] }, ...rest] as Grader<unknown>['checks'] };
+    const g: Grader<unknown> = {
+      id: graders[0].id,
+      checks: [{ ...first, needs: [rest[0].id] }, ...rest] as Grader<unknown>['checks'],
+    };
     expect(() => loadExercise(g)).to.throw(/not declared before it/);
   });
 });

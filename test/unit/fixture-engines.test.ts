@@ -12,7 +12,10 @@ describe('fixtures whose statuses depend on the engine', () => {
 
   it('an internal network opened by ACCEPT in DOCKER-USER fails its no-way-out checks before 25.0.4, and passes after', () => {
     const fixture = loadFixtures('internal-network').fixtures.find((f) => f.name === 'docker-user-accepts-all')!;
-    expect(fixture.before).to.deep.equal({ engine: '25.0.4', expect: { 'secure-app-isolated': 'failed', 'secure-db-isolated': 'failed' } });
+    expect(fixture.before).to.deep.equal({
+      engine: '25.0.4',
+      expect: { 'secure-app-isolated': 'failed', 'secure-db-isolated': 'failed' },
+    });
     expect(fixture.expect).to.deep.equal({});
   });
 });

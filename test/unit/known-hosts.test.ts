@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { fingerprint, hostKeyCheck, knownHostsLine, knownHostsName, knownKeysFor, normalizeFingerprint } from '../../src/docker/known-hosts.js';
+import {
+  fingerprint,
+  hostKeyCheck,
+  knownHostsLine,
+  knownHostsName,
+  knownKeysFor,
+  normalizeFingerprint,
+} from '../../src/docker/known-hosts.js';
 
 /** An ed25519 public key in the SSH wire format a server presents, and its OpenSSH text form. */
 function hostKey(): { blob: Buffer; text: string } {
@@ -45,7 +52,9 @@ describe('SSH host keys', () => {
 
   it('finds plain, wildcard and hashed entries (hashed by ssh-keygen -H), and honours negation', async () => {
     const [a, b, c] = [hostKey(), hostKey(), hostKey()];
-    const path = file(`# comment\n\nlab-*,!lab-9 ${a.text}\n[10.0.0.5]:2222 ${b.text} c\n10.0.0.6 ${c.text}\n@cert-authority * ${a.text}\n`);
+    const path = file(
+      `# comment\n\nlab-*,!lab-9 ${a.text}\n[10.0.0.5]:2222 ${b.text} c\n10.0.0.6 ${c.text}\n@cert-authority * ${a.text}\n`,
+    );
     await execa('ssh-keygen', ['-H', '-f', path]);
     const text = readFileSync(path, 'utf8');
     expect(text).to.match(/^\|1\|/m);
@@ -64,17 +73,25 @@ describe('SSH host keys', () => {
     const check = hostKeyCheck(policy, '[lab]:2222', 'ssh://u@lab:2222');
     expect(check.algorithms).to.deep.equal(['ssh-ed25519']);
     expect(check.verify(good.blob)).to.equal(undefined);
-    expect(check.verify(hostKey().blob)).to.match(/has changed: it offers the ssh-ed25519 key SHA256:\S+, .*line 1: ssh-ed25519 SHA256:/);
-    expect(check.verify(other.blob)).to.include(`ssh-ed25519 key ${fingerprint(other.blob)}`).and.include('@revoked');
+    expect(check.verify(hostKey().blob)).to.match(
+      /has changed: it offers the ssh-ed25519 key SHA256:\S+, .*line 1: ssh-ed25519 SHA256:/,
+    );
+    expect(check.verify(other.blob))
+      .to.include(`ssh-ed25519 key ${fingerprint(other.blob)}`)
+      .and.include('@revoked');
     const fresh = hostKey();
-    expect(hostKeyCheck(policy, 'elsewhere', 'ssh://elsewhere').verify(fresh.blob)).to.include(`unknown: it offers the ssh-ed25519 key ${fingerprint(fresh.blob)}`).and.include('--ssh-accept-new');
+    expect(hostKeyCheck(policy, 'elsewhere', 'ssh://elsewhere').verify(fresh.blob))
+      .to.include(`unknown: it offers the ssh-ed25519 key ${fingerprint(fresh.blob)}`)
+      .and.include('--ssh-accept-new');
   });
 
   it('with the roster hostkey, trusts only that fingerprint', () => {
     const [good, bad] = [hostKey(), hostKey()];
     const check = hostKeyCheck({ knownHosts: join(dir, 'none'), expected: fingerprint(good.blob) }, 'lab', 'ssh://lab');
     expect(check.verify(good.blob)).to.equal(undefined);
-    expect(check.verify(bad.blob)).to.include(`offers the ssh-ed25519 key ${fingerprint(bad.blob)}, the roster's hostkey is ${fingerprint(good.blob)}`);
+    expect(check.verify(bad.blob)).to.include(
+      `offers the ssh-ed25519 key ${fingerprint(bad.blob)}, the roster's hostkey is ${fingerprint(good.blob)}`,
+    );
   });
 
   it('with acceptNew, records a first-seen key once, hashed, where ssh-keygen -F finds it; a changed key is still refused', async () => {
@@ -82,7 +99,10 @@ describe('SSH host keys', () => {
     const path = join(dir, 'sub', 'known_hosts');
     const policy = { knownHosts: path, acceptNew: true };
     expect(hostKeyCheck(policy, '[127.0.0.1]:2022', 'x').verify(key.blob)).to.equal(undefined);
-    expect(hostKeyCheck(policy, '[127.0.0.1]:2022', 'x').verify(key.blob), 'a second student on that host, checked before the first recorded').to.equal(undefined);
+    expect(
+      hostKeyCheck(policy, '[127.0.0.1]:2022', 'x').verify(key.blob),
+      'a second student on that host, checked before the first recorded',
+    ).to.equal(undefined);
     const text = readFileSync(path, 'utf8');
     expect(text.trim().split('\n')).to.have.length(1);
     expect(text).to.match(/^\|1\|[^| ]+\|[^| ]+ ssh-ed25519 /);

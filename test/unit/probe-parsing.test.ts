@@ -4,12 +4,15 @@ import { inspectElf } from '../../src/docker/probe-image.js';
 
 describe('busybox nslookup output', () => {
   it('gives the answers, not the server', () => {
-    const out = 'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\nName:\tweb\nAddress: 172.18.0.2\nName:\tweb\nAddress: 172.18.0.3\n\n';
+    const out =
+      'Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\nName:\tweb\nAddress: 172.18.0.2\nName:\tweb\nAddress: 172.18.0.3\n\n';
     expect(parseNslookup(out)).to.deep.equal(['172.18.0.2', '172.18.0.3']);
   });
 
   it('gives nothing for a name that does not exist', () => {
-    expect(parseNslookup("Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nope.: NXDOMAIN\n\n")).to.deep.equal([]);
+    expect(
+      parseNslookup("Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nope.: NXDOMAIN\n\n"),
+    ).to.deep.equal([]);
   });
 });
 

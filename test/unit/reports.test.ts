@@ -24,10 +24,45 @@ const report: GradingReport = {
       maxScore: 10,
       durationMs: 1200,
       checks: [
-        { id: 'a', title: 'Network exists', status: 'passed', points: 3, maxPoints: 3, message: 'exists', durationMs: 2 },
-        { id: 'b', title: 'Network is internal', status: 'failed', points: 0, maxPoints: 2, message: 'not internal', expected: 'Internal: true', actual: 'Internal: false', hint: 'docker network create --internal <&"x">', durationMs: 1 },
-        { id: 'c', title: 'Reaches nothing', status: 'error', points: 0, maxPoints: 4, message: 'check "c" timed out after 30.0 s', durationMs: 30000 },
-        { id: 'd', title: 'Resolves', status: 'skipped', points: 0, maxPoints: 1, message: 'not checked because "Network is internal" failed', durationMs: 0 },
+        {
+          id: 'a',
+          title: 'Network exists',
+          status: 'passed',
+          points: 3,
+          maxPoints: 3,
+          message: 'exists',
+          durationMs: 2,
+        },
+        {
+          id: 'b',
+          title: 'Network is internal',
+          status: 'failed',
+          points: 0,
+          maxPoints: 2,
+          message: 'not internal',
+          expected: 'Internal: true',
+          actual: 'Internal: false',
+          hint: 'docker network create --internal <&"x">',
+          durationMs: 1,
+        },
+        {
+          id: 'c',
+          title: 'Reaches nothing',
+          status: 'error',
+          points: 0,
+          maxPoints: 4,
+          message: 'check "c" timed out after 30.0 s',
+          durationMs: 30000,
+        },
+        {
+          id: 'd',
+          title: 'Resolves',
+          status: 'skipped',
+          points: 0,
+          maxPoints: 1,
+          message: 'not checked because "Network is internal" failed',
+          durationMs: 0,
+        },
       ],
     },
   ],
@@ -44,8 +79,13 @@ describe('reports', () => {
       expect(parsed.engine).to.deep.include({ version: '20.10.24', apiVersion: '1.41' });
       const [exercise] = parsed.exercises;
       expect(exercise).to.include({ id: 'internal-network', title: 'Isolated network', score: 3, maxScore: 10 });
-      for (const check of exercise.checks) expect(check).to.include.keys('id', 'title', 'status', 'points', 'maxPoints', 'message');
-      expect(exercise.checks[1]).to.include({ status: 'failed', expected: 'Internal: true', actual: 'Internal: false' });
+      for (const check of exercise.checks)
+        expect(check).to.include.keys('id', 'title', 'status', 'points', 'maxPoints', 'message');
+      expect(exercise.checks[1]).to.include({
+        status: 'failed',
+        expected: 'Internal: true',
+        actual: 'Internal: false',
+      });
     });
   });
 
@@ -60,7 +100,9 @@ describe('reports', () => {
 
     it('tells failure, error and skip apart, with expected vs actual in the text', () => {
       expect(xml).to.match(/<testsuite name="internal-network"[^>]* tests="4" failures="1" errors="1" skipped="1"/);
-      expect(xml).to.match(/<failure message="not internal" type="failed"><!\[CDATA\[not internal\nexpected: Internal: true\nactual: Internal: false\nhint: docker network create --internal <&"x">\]\]><\/failure>/);
+      expect(xml).to.match(
+        /<failure message="not internal" type="failed"><!\[CDATA\[not internal\nexpected: Internal: true\nactual: Internal: false\nhint: docker network create --internal <&"x">\]\]><\/failure>/,
+      );
       expect(xml).to.match(/<error message="check &quot;c&quot; timed out after 30.0 s" type="error">/);
       expect(xml).to.match(/<testcase classname="docknet.internal-network" name="d: Resolves" time="0">\s*<skipped\/>/);
     });
@@ -83,7 +125,7 @@ describe('reports', () => {
     });
 
     it('shows expected, actual and hint under a failure, and the score', () => {
-      expect(text).to.match(/expected: Internal: true\n\s+actual:   Internal: false\n\s+hint: docker network create/);
+      expect(text).to.match(/expected: Internal: true\n\s+actual: {3}Internal: false\n\s+hint: docker network create/);
       expect(text).to.contain('score 3/10');
       expect(text).to.contain('Docker 20.10.24 (API 1.41)');
     });

@@ -9,21 +9,35 @@ function check(id: string, points: number, run: Check<Ctx>['run'], needs?: strin
 }
 
 const passing = (id: string, points = 1, needs?: string[]) =>
-  check(id, points, async (ctx) => {
-    ctx.calls.push(id);
-    return pass(`${id} ok`);
-  }, needs);
+  check(
+    id,
+    points,
+    async (ctx) => {
+      ctx.calls.push(id);
+      return pass(`${id} ok`);
+    },
+    needs,
+  );
 const failing = (id: string, points = 1, needs?: string[]) =>
-  check(id, points, async (ctx) => {
-    ctx.calls.push(id);
-    return fail(`${id} wrong`, { expected: 'x', actual: 'y', hint: 'do z' });
-  }, needs);
+  check(
+    id,
+    points,
+    async (ctx) => {
+      ctx.calls.push(id);
+      return fail(`${id} wrong`, { expected: 'x', actual: 'y', hint: 'do z' });
+    },
+    needs,
+  );
 
 describe('runner', () => {
   const options = { checkTimeoutMs: 500 };
 
   it('scores the points of passed checks only', async () => {
-    const result = await gradeExercise({ id: 'e', title: 'E', checks: [passing('a', 2), failing('b', 3), passing('c', 5)] }, { calls: [] }, options);
+    const result = await gradeExercise(
+      { id: 'e', title: 'E', checks: [passing('a', 2), failing('b', 3), passing('c', 5)] },
+      { calls: [] },
+      options,
+    );
     expect(result.score).to.equal(7);
     expect(result.maxScore).to.equal(10);
     expect(result.checks.map((c) => [c.id, c.status, c.points, c.maxPoints])).to.deep.equal([
@@ -42,7 +56,11 @@ describe('runner', () => {
 
   it('skips dependents of a failed prerequisite, transitively, without running them', async () => {
     const ctx = { calls: [] as string[] };
-    const results = await runChecks([failing('a'), passing('b', 1, ['a']), passing('c', 1, ['b']), passing('d')], ctx, options);
+    const results = await runChecks(
+      [failing('a'), passing('b', 1, ['a']), passing('c', 1, ['b']), passing('d')],
+      ctx,
+      options,
+    );
     expect(results.map((r) => r.status)).to.deep.equal(['failed', 'skipped', 'skipped', 'passed']);
     expect(results[1].message).to.equal('not checked because "title of a" failed');
     expect(results[2].message).to.equal('not checked because "title of b" was skipped');
@@ -65,7 +83,13 @@ describe('runner', () => {
   });
 
   it('turns a check that outlives its time limit into status error', async () => {
-    const slow = check('slow', 1, () => new Promise((resolve) => setTimeout(() => resolve(pass('late')), 200)), undefined, 50);
+    const slow = check(
+      'slow',
+      1,
+      () => new Promise((resolve) => setTimeout(() => resolve(pass('late')), 200)),
+      undefined,
+      50,
+    );
     const [result] = await runChecks([slow], { calls: [] }, options);
     expect(result.status).to.equal('error');
     expect(result.message).to.match(/timed out after 0\.1 s|timed out after 0\.0 s|timed out/);

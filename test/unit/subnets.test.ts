@@ -4,7 +4,11 @@ import { ipv4Configs, networksOverlapping } from '../../src/docker/subnets.js';
 import { ipv4CidrsOverlap, sameIPv4Cidr } from '../../src/net/cidr.js';
 
 const network = (Name: string, ...subnets: string[]) =>
-  ({ Name, Id: `${Name}-id`, IPAM: { Driver: 'default', Config: subnets.map((Subnet) => ({ Subnet })) } }) as unknown as NetworkDetails;
+  ({
+    Name,
+    Id: `${Name}-id`,
+    IPAM: { Driver: 'default', Config: subnets.map((Subnet) => ({ Subnet })) },
+  }) as unknown as NetworkDetails;
 
 describe('subnets', () => {
   it('sameIPv4Cidr: the same block however it is written, and nothing else', () => {
@@ -26,7 +30,9 @@ describe('subnets', () => {
   });
 
   it('ipv4Configs leaves out IPv6 pools', () => {
-    expect(ipv4Configs(network('dual', '172.20.0.0/16', 'fd00:1::/64')).map((c) => c.Subnet)).to.deep.equal(['172.20.0.0/16']);
+    expect(ipv4Configs(network('dual', '172.20.0.0/16', 'fd00:1::/64')).map((c) => c.Subnet)).to.deep.equal([
+      '172.20.0.0/16',
+    ]);
     expect(ipv4Configs({ Name: 'none' } as NetworkDetails)).to.deep.equal([]);
   });
 

@@ -35,10 +35,21 @@ describe("docknet's own records", () => {
     const runs = knownRuns();
     const labels = ownedLabels('r1', 'probe');
     expect(createdByDocknet({ Id: 'id-probe', Names: ['/docknet-r1-1'], Labels: labels }, runs)?.runId).to.equal('r1');
-    expect(createdByDocknet({ Id: 'id-pending', Names: ['/docknet-r1-2'], Labels: labels }, runs)?.runId).to.equal('r1');
-    expect(createdByDocknet({ Id: 'id-student', Names: ['/secure-db'], Labels: labels }, runs), 'labels copied onto a student container').to.equal(undefined);
-    expect(createdByDocknet({ Id: 'id-copy', Names: ['/docknet-r1-1'], Labels: labels }, runs), 'a recorded name with another ID').to.equal(undefined);
-    expect(createdByDocknet({ Id: 'id-other', Names: ['/docknet-r1-2'], Labels: {} }, runs), 'a pending name without the run label').to.equal(undefined);
+    expect(createdByDocknet({ Id: 'id-pending', Names: ['/docknet-r1-2'], Labels: labels }, runs)?.runId).to.equal(
+      'r1',
+    );
+    expect(
+      createdByDocknet({ Id: 'id-student', Names: ['/secure-db'], Labels: labels }, runs),
+      'labels copied onto a student container',
+    ).to.equal(undefined);
+    expect(
+      createdByDocknet({ Id: 'id-copy', Names: ['/docknet-r1-1'], Labels: labels }, runs),
+      'a recorded name with another ID',
+    ).to.equal(undefined);
+    expect(
+      createdByDocknet({ Id: 'id-other', Names: ['/docknet-r1-2'], Labels: {} }, runs),
+      'a pending name without the run label',
+    ).to.equal(undefined);
     expect(runs[0].abandoned, 'this process is alive').to.equal(false);
     record.finish();
     expect(knownRuns()).to.deep.equal([]);
@@ -47,7 +58,12 @@ describe("docknet's own records", () => {
 
 describe('probe image content', () => {
   const layer = 'sha256:f64c8630b642432092db89f886261d3b6ebbe5149730f4f5c35c51242033394f';
-  const image = (config: object, layers = [layer]) => ({ Id: 'sha256:x', RootFS: { Type: 'layers', Layers: layers }, Config: { Env: ['PATH=/bin'], Cmd: ['sh'], ...config } }) as unknown as Docker.ImageInspectInfo;
+  const image = (config: object, layers = [layer]) =>
+    ({
+      Id: 'sha256:x',
+      RootFS: { Type: 'layers', Layers: layers },
+      Config: { Env: ['PATH=/bin'], Cmd: ['sh'], ...config },
+    }) as unknown as Docker.ImageInspectInfo;
 
   it('is trusted only when it is exactly what the busybox build makes', () => {
     expect(isBusyboxBuild(image({}), layer)).to.equal(true);

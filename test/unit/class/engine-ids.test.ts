@@ -30,12 +30,18 @@ describe('engine IDs shared by several endpoints', () => {
   const e = student('e', 'ssh://lab@10.0.0.13');
 
   it('names an ID reported by two endpoints, with their students, in roster order', () => {
-    const results = new Map([a, b, c, d, e].map((s, i) => [s.id, result(s, ['CLONE', 'CLONE', 'LOCAL', 'LOCAL', undefined][i])]));
-    expect(sharedEngineIds([a, b, c, d, e], results)).to.deep.equal([{ engineId: 'CLONE', endpoints: [a.where, b.where], students: ['a', 'b'] }]);
+    const results = new Map(
+      [a, b, c, d, e].map((s, i) => [s.id, result(s, ['CLONE', 'CLONE', 'LOCAL', 'LOCAL', undefined][i])]),
+    );
+    expect(sharedEngineIds([a, b, c, d, e], results)).to.deep.equal([
+      { engineId: 'CLONE', endpoints: [a.where, b.where], students: ['a', 'b'] },
+    ]);
   });
 
   it('says nothing when students share one endpoint, or IDs differ', () => {
-    const results = new Map([result(c, 'LOCAL'), result(d, 'LOCAL'), result(a, 'X'), result(b, 'Y')].map((r) => [r.student.id, r]));
+    const results = new Map(
+      [result(c, 'LOCAL'), result(d, 'LOCAL'), result(a, 'X'), result(b, 'Y')].map((r) => [r.student.id, r]),
+    );
     expect(sharedEngineIds([a, b, c, d], results)).to.deep.equal([]);
     expect(summarize([], [a, b, c, d], results)).to.not.have.property('sharedEngineIds');
   });
@@ -44,7 +50,9 @@ describe('engine IDs shared by several endpoints', () => {
     const id = 'EVIL\u001b[2J\n';
     const results = new Map([result(a, id), result(b, id)].map((r) => [r.student.id, r]));
     const summary = summarize([], [a, b], results);
-    expect(summary.sharedEngineIds).to.deep.equal([{ engineId: id, endpoints: [a.where, b.where], students: ['a', 'b'] }]);
+    expect(summary.sharedEngineIds).to.deep.equal([
+      { engineId: id, endpoints: [a.where, b.where], students: ['a', 'b'] },
+    ]);
     const text = renderSummary(summary);
     expect(text).to.include('warning: 2 endpoints report the same engine ID EVIL\\u001b[2J\\n (cloned VMs?)');
     expect(text).to.include('tcp+tls://10.0.0.11:2376, tcp+tls://10.0.0.12:2376');

@@ -9,8 +9,10 @@ import { consoleReporter } from '../../../src/report/console.js';
 import { gradebookReporter } from '../../../src/report/gradebook.js';
 import { gradescopeReporter } from '../../../src/report/gradescope.js';
 
-const renderGradebook = (roster: Student[], results: Map<string, StudentResult>) => gradebookReporter('gradebook.csv').render({ kind: 'class', class: classResults(columns, roster, results) });
-const renderGradescope = (result: StudentResult) => gradescopeReporter('results.json').render({ kind: 'student', result });
+const renderGradebook = (roster: Student[], results: Map<string, StudentResult>) =>
+  gradebookReporter('gradebook.csv').render({ kind: 'class', class: classResults(columns, roster, results) });
+const renderGradescope = (result: StudentResult) =>
+  gradescopeReporter('results.json').render({ kind: 'student', result });
 
 const columns: ExerciseColumn[] = [
   { id: 'net', maxScore: 3 },
@@ -18,17 +20,44 @@ const columns: ExerciseColumn[] = [
 ];
 
 function check(id: string, status: Status, maxPoints: number): CheckResult {
-  return { id, title: `Check ${id}`, status, points: status === 'passed' ? maxPoints : 0, maxPoints, message: `${id} ${status}`, expected: 'x', actual: 'y', hint: 'do z', durationMs: 1 };
+  return {
+    id,
+    title: `Check ${id}`,
+    status,
+    points: status === 'passed' ? maxPoints : 0,
+    maxPoints,
+    message: `${id} ${status}`,
+    expected: 'x',
+    actual: 'y',
+    hint: 'do z',
+    durationMs: 1,
+  };
 }
 
 function report(net: Status[], dns: Status[]): GradingReport {
   const exercise = (id: string, statuses: Status[], points: number[]) => {
     const checks = statuses.map((s, i) => check(`${id}-${i}`, s, points[i]));
-    return { id, title: id.toUpperCase(), score: checks.reduce((a, c) => a + c.points, 0), maxScore: points.reduce((a, b) => a + b, 0), checks, durationMs: 5 };
+    return {
+      id,
+      title: id.toUpperCase(),
+      score: checks.reduce((a, c) => a + c.points, 0),
+      maxScore: points.reduce((a, b) => a + b, 0),
+      checks,
+      durationMs: 5,
+    };
   };
   const exercises = [exercise('net', net, [1, 2]), exercise('dns', dns, [2])];
   const score = exercises.reduce((a, e) => a + e.score, 0);
-  return { tool: { name: 'docknet', version: '0' }, host: 'unix:///x', engine: { version: '26.1', apiVersion: '1.45' }, startedAt: '2026-11-24T00:00:00Z', durationMs: 10, score, maxScore: 5, exercises };
+  return {
+    tool: { name: 'docknet', version: '0' },
+    host: 'unix:///x',
+    engine: { version: '26.1', apiVersion: '1.45' },
+    startedAt: '2026-11-24T00:00:00Z',
+    durationMs: 10,
+    score,
+    maxScore: 5,
+    exercises,
+  };
 }
 
 function student(id: string, name = `Name ${id}`): Student {
@@ -41,7 +70,10 @@ function result(s: Student, r?: GradingReport, error?: string): StudentResult {
     status: r ? statusOf(r) : 'error',
     ...(r && { report: r }),
     ...(error && { error }),
-    exercises: [{ id: 'net', title: 'NET', maxScore: 3 }, { id: 'dns', title: 'DNS', maxScore: 2 }],
+    exercises: [
+      { id: 'net', title: 'NET', maxScore: 3 },
+      { id: 'dns', title: 'DNS', maxScore: 2 },
+    ],
     startedAt: '2026-11-24T00:00:00Z',
     durationMs: 2500,
     finishedAt: '2026-11-24T00:00:02.500Z',
@@ -61,7 +93,16 @@ describe('gradebook', () => {
     expect(rows).to.deep.equal([
       { id: 's1', name: 'Name s1', net: '3', dns: '2', total: '5', max: '5', status: 'graded', detail: '' },
       { id: 's2', name: "'=cmd|calc", net: '1', dns: '0', total: '1', max: '5', status: 'graded', detail: '' },
-      { id: 's3', name: 'Name s3', net: '', dns: '', total: '', max: '5', status: 'error', detail: 'no answer from the Docker engine' },
+      {
+        id: 's3',
+        name: 'Name s3',
+        net: '',
+        dns: '',
+        total: '',
+        max: '5',
+        status: 'error',
+        detail: 'no answer from the Docker engine',
+      },
       { id: 's4', name: 'Name s4', net: '', dns: '', total: '', max: '5', status: 'not-graded', detail: '' },
     ]);
   });
@@ -69,7 +110,9 @@ describe('gradebook', () => {
   it('tells a report with undecided checks apart, and names them', () => {
     const undecided = result(roster[0], report(['passed', 'error'], ['passed']));
     expect(undecided.status).to.equal('graded-with-errors');
-    const rows: Record<string, string>[] = parse(renderGradebook([roster[0]], new Map([['s1', undecided]])), { columns: true });
+    const rows: Record<string, string>[] = parse(renderGradebook([roster[0]], new Map([['s1', undecided]])), {
+      columns: true,
+    });
     expect(rows[0]).to.include({ status: 'graded-with-errors', total: '3', detail: 'net/net-1 could not be checked' });
   });
 
@@ -85,7 +128,10 @@ describe('gradebook', () => {
     expect(summary).to.include({ students: 4, graded: 2, errors: 1, notGraded: 1, maxScore: 5, mean: 3, median: 3 });
     expect(summary.distribution.find((b) => b.range === '100%')!.students).to.equal(1);
     expect(summary.distribution.find((b) => b.range === '20–29%')!.students).to.equal(1);
-    expect(summary.mostFailed.map((f) => `${f.exercise}/${f.check}:${f.failed}`)).to.deep.equal(['dns/dns-0:1', 'net/net-1:1']);
+    expect(summary.mostFailed.map((f) => `${f.exercise}/${f.check}:${f.failed}`)).to.deep.equal([
+      'dns/dns-0:1',
+      'net/net-1:1',
+    ]);
     const text = consoleReporter().render({ kind: 'class', class: classResults(columns, roster, results) });
     expect(text).to.match(/2 of 4 students graded, 1 could not be graded, 1 not graded yet/);
     expect(text).to.match(/mean 3\/5, median 3\/5/);
@@ -99,9 +145,17 @@ describe('Gradescope results.json', () => {
     const json = JSON.parse(renderGradescope(r));
     expect(json).to.include({ score: 1, max_score: 5, execution_time: 3 });
     expect(json.tests).to.have.length(3);
-    expect(json.tests[0]).to.deep.equal({ name: 'NET: Check net-0', score: 1, max_score: 1, status: 'passed', output: 'net-0 passed\nexpected: x\nactual: y' });
+    expect(json.tests[0]).to.deep.equal({
+      name: 'NET: Check net-0',
+      score: 1,
+      max_score: 1,
+      status: 'passed',
+      output: 'net-0 passed\nexpected: x\nactual: y',
+    });
     expect(json.tests[1]).to.include({ score: 0, max_score: 2, status: 'failed' });
-    expect(json.tests[1].output).to.match(/^could not be checked \(grader error\): net-1 error/).and.match(/hint: do z/);
+    expect(json.tests[1].output)
+      .to.match(/^could not be checked \(grader error\): net-1 error/)
+      .and.match(/hint: do z/);
     expect(json.tests[2].output).to.match(/^skipped: /);
   });
 

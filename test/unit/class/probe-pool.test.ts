@@ -48,11 +48,17 @@ describe('probe pool', () => {
       attempts++;
       throw new Error('refused');
     };
-    await pool.lease('id', failing).then(() => expect.fail('should not open'), (err: Error) => expect(err.message).to.equal('refused'));
+    await pool.lease('id', failing).then(
+      () => expect.fail('should not open'),
+      (err: Error) => expect(err.message).to.equal('refused'),
+    );
     await pool.lease('id', failing).catch(() => {});
     expect(attempts, 'the second student tries again').to.equal(2);
     await pool.closeAll();
-    await pool.lease('id', failing).then(() => expect.fail('should refuse'), (err: Error) => expect(err.message).to.match(/over/));
+    await pool.lease('id', failing).then(
+      () => expect.fail('should refuse'),
+      (err: Error) => expect(err.message).to.match(/over/),
+    );
   });
 });
 

@@ -33,16 +33,26 @@ describe('roster', () => {
 
   it('reads YAML, as a list or under students:', () => {
     const listed = readRoster(file('a.yaml', '- id: s1\n  endpoint: unix:///a.sock\n'));
-    const nested = readRoster(file('b.yml', 'students:\n  - id: 7\n    name: Choi\n    endpoint: ssh://u@h\n    identity: /keys/k\n'));
+    const nested = readRoster(
+      file('b.yml', 'students:\n  - id: 7\n    name: Choi\n    endpoint: ssh://u@h\n    identity: /keys/k\n'),
+    );
     expect(listed[0]).to.include({ id: 's1', name: '' });
     expect(nested[0]).to.include({ id: '7', name: 'Choi' });
     expect(nested[0].credentials).to.deep.equal({ identity: '/keys/k' });
   });
 
   it('makes ids safe file names and refuses two that would share one', () => {
-    expect(readRoster(file('ok.csv', 'id,endpoint\nkim@uni.ac.kr,unix:///a\n../etc,unix:///a\n')).map((s) => s.slug)).to.deep.equal(['kim@uni.ac.kr', '__etc']);
-    expect(() => readRoster(file('twice.csv', 'id,endpoint\ns1,unix:///a\ns1,unix:///b\n'))).to.throw(UsageError, /student 2: id "s1" is listed twice/);
-    expect(() => readRoster(file('clash.csv', 'id,endpoint\na/b,unix:///a\na_b,unix:///b\n'))).to.throw(UsageError, /too close to "a\/b"/);
+    expect(
+      readRoster(file('ok.csv', 'id,endpoint\nkim@uni.ac.kr,unix:///a\n../etc,unix:///a\n')).map((s) => s.slug),
+    ).to.deep.equal(['kim@uni.ac.kr', '__etc']);
+    expect(() => readRoster(file('twice.csv', 'id,endpoint\ns1,unix:///a\ns1,unix:///b\n'))).to.throw(
+      UsageError,
+      /student 2: id "s1" is listed twice/,
+    );
+    expect(() => readRoster(file('clash.csv', 'id,endpoint\na/b,unix:///a\na_b,unix:///b\n'))).to.throw(
+      UsageError,
+      /too close to "a\/b"/,
+    );
   });
 
   it('names the entry and the problem, and never repeats an endpoint that may hold a password', () => {
@@ -60,21 +70,34 @@ describe('roster', () => {
       }
       return '';
     };
-    expect(messageOf(bad('id,endpoint\ns1,ssh://u:hunter2@h\n'))).to.match(/password in the endpoint is not supported/).and.not.include('hunter2');
-    expect(messageOf(bad('id,endpoint\ns1,not an address hunter2\n'))).to.match(/not an engine address/).and.not.include('hunter2');
+    expect(messageOf(bad('id,endpoint\ns1,ssh://u:hunter2@h\n')))
+      .to.match(/password in the endpoint is not supported/)
+      .and.not.include('hunter2');
+    expect(messageOf(bad('id,endpoint\ns1,not an address hunter2\n')))
+      .to.match(/not an engine address/)
+      .and.not.include('hunter2');
   });
 
   it('reads a hostkey fingerprint for ssh:// entries, and refuses anything else there', () => {
     const fp = 'SHA256:' + 'A'.repeat(43);
     const [s1] = readRoster(file('keys.csv', `id,endpoint,hostkey\ns1,ssh://u@lab,${fp}=\n`));
     expect(s1.credentials).to.deep.equal({ hostKey: fp });
-    expect(() => readRoster(file('md5.csv', 'id,endpoint,hostkey\ns1,ssh://u@lab,MD5:aa:bb\n'))).to.throw(UsageError, /hostkey must be a fingerprint/);
-    expect(() => readRoster(file('tcp.csv', `id,endpoint,hostkey\ns1,tcp://127.0.0.1:2375,${fp}\n`))).to.throw(UsageError, /hostkey is for ssh:\/\/ endpoints only/);
+    expect(() => readRoster(file('md5.csv', 'id,endpoint,hostkey\ns1,ssh://u@lab,MD5:aa:bb\n'))).to.throw(
+      UsageError,
+      /hostkey must be a fingerprint/,
+    );
+    expect(() => readRoster(file('tcp.csv', `id,endpoint,hostkey\ns1,tcp://127.0.0.1:2375,${fp}\n`))).to.throw(
+      UsageError,
+      /hostkey is for ssh:\/\/ endpoints only/,
+    );
   });
 
   it('refuses a file it cannot read or parse, and an empty one', () => {
     expect(() => readRoster(join(dir, 'missing.csv'))).to.throw(UsageError, /cannot read the roster .*missing.csv/);
-    expect(() => readRoster(file('ragged.csv', 'id,endpoint\ns1,unix:///a,extra\n'))).to.throw(UsageError, /cannot read the roster/);
+    expect(() => readRoster(file('ragged.csv', 'id,endpoint\ns1,unix:///a,extra\n'))).to.throw(
+      UsageError,
+      /cannot read the roster/,
+    );
     expect(() => readRoster(file('empty.csv', 'id,endpoint\n'))).to.throw(UsageError, /lists no students/);
     expect(() => readRoster(file('map.yaml', 'id: s1\n'))).to.throw(UsageError, /expected a list of students/);
   });

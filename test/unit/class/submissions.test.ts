@@ -35,7 +35,17 @@ describe('submission batches', () => {
             durationMs: 5,
             checks: [
               { id: 'a', title: 'A exists', status: 'passed', points: 1, maxPoints: 1, message: 'ok', durationMs: 1 },
-              { id: 'b', title: 'B | pipes', status: 'failed', points: 0, maxPoints: 2, message: 'b is\nwrong', expected: 'x', hint: 'run y', durationMs: 1 },
+              {
+                id: 'b',
+                title: 'B | pipes',
+                status: 'failed',
+                points: 0,
+                maxPoints: 2,
+                message: 'b is\nwrong',
+                expected: 'x',
+                hint: 'run y',
+                durationMs: 1,
+              },
             ],
           },
         ],

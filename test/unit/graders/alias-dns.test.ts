@@ -1,7 +1,18 @@
 import { expect } from 'chai';
 import { aliasDns as grader } from '../../../graders/alias-dns.js';
 import type { Container, Network } from '../../../src/engine/views.js';
-import { allPassedBut, container, endpoint, exited, gradeInMemory, memoryContext, MemoryHost, network, pool, type Quirks } from '../../support/memory-host.js';
+import {
+  allPassedBut,
+  container,
+  endpoint,
+  exited,
+  gradeInMemory,
+  memoryContext,
+  MemoryHost,
+  network,
+  pool,
+  type Quirks,
+} from '../../support/memory-host.js';
 
 const bridge = network('bridge', { ipam: [pool('172.17.0.0/16')] });
 const mine = network('my-network', { ipam: [pool('172.25.0.0/16')] });
@@ -19,9 +30,15 @@ describe('alias-dns grader on in-memory hosts', () => {
     const ctx = memoryContext(new MemoryHost([bridge, mine], [web1, api1]));
     const { statuses, result } = await gradeInMemory(grader, ctx);
     expect(statuses).to.deep.equal(allPassedBut(grader));
-    expect(ctx.probes.lookups, 'only from the probe whose DNS upstream stays on the host').to.have.members(['own-dns:my-network web', 'own-dns:my-network api']);
+    expect(ctx.probes.lookups, 'only from the probe whose DNS upstream stays on the host').to.have.members([
+      'own-dns:my-network web',
+      'own-dns:my-network api',
+    ]);
     expect(result('web-alias').message).to.equal('alias web is configured on my-network for alias-web-1');
-    expect(result('api-resolves')).to.include({ message: 'api resolves to 172.25.0.3 on my-network', actual: '172.25.0.3' });
+    expect(result('api-resolves')).to.include({
+      message: 'api resolves to 172.25.0.3 on my-network',
+      actual: '172.25.0.3',
+    });
   });
 
   it('expects a shared alias to resolve to every running carrier (shared-web-alias)', async () => {
@@ -32,16 +49,34 @@ describe('alias-dns grader on in-memory hosts', () => {
 
   it('leaves a stopped carrier out of the expected answer (alias-by-connect)', async () => {
     const stopped = container('alias-web-2', [endpoint(mine, '', { address: undefined, aliases: ['web'] })], exited);
-    const { statuses } = await grade([mine], [container('alias-web-1', [endpoint(bridge, '172.17.0.2'), on('172.25.0.2', 'web')]), stopped, api1]);
+    const { statuses } = await grade(
+      [mine],
+      [container('alias-web-1', [endpoint(bridge, '172.17.0.2'), on('172.25.0.2', 'web')]), stopped, api1],
+    );
     expect(statuses).to.deep.equal(allPassedBut(grader));
   });
 
   it('fails network-exists and skips the rest without my-network (no-network)', async () => {
-    const { statuses, result } = await grade([], [container('alias-web-1', [endpoint(bridge, '172.17.0.2')]), container('alias-api-1', [endpoint(bridge, '172.17.0.3')])]);
-    expect(statuses).to.deep.equal(
-      allPassedBut(grader, { 'network-exists': 'failed', 'web-alias': 'skipped', 'api-alias': 'skipped', 'web-resolves': 'skipped', 'api-resolves': 'skipped' }),
+    const { statuses, result } = await grade(
+      [],
+      [
+        container('alias-web-1', [endpoint(bridge, '172.17.0.2')]),
+        container('alias-api-1', [endpoint(bridge, '172.17.0.3')]),
+      ],
     );
-    expect(result('network-exists')).to.include({ expected: 'a user-defined network named my-network', hint: 'docker network create my-network' });
+    expect(statuses).to.deep.equal(
+      allPassedBut(grader, {
+        'network-exists': 'failed',
+        'web-alias': 'skipped',
+        'api-alias': 'skipped',
+        'web-resolves': 'skipped',
+        'api-resolves': 'skipped',
+      }),
+    );
+    expect(result('network-exists')).to.include({
+      expected: 'a user-defined network named my-network',
+      hint: 'docker network create my-network',
+    });
   });
 
   it('fails an alias that no container on my-network has (api-alias-missing)', async () => {
@@ -58,7 +93,14 @@ describe('alias-dns grader on in-memory hosts', () => {
 
   it('fails an alias when no container on my-network runs', async () => {
     const { statuses, result } = await grade([mine], []);
-    expect(statuses).to.deep.equal(allPassedBut(grader, { 'web-alias': 'failed', 'api-alias': 'failed', 'web-resolves': 'skipped', 'api-resolves': 'skipped' }));
+    expect(statuses).to.deep.equal(
+      allPassedBut(grader, {
+        'web-alias': 'failed',
+        'api-alias': 'failed',
+        'web-resolves': 'skipped',
+        'api-resolves': 'skipped',
+      }),
+    );
     expect(result('web-alias').actual).to.equal('no running container on my-network');
   });
 
@@ -92,7 +134,7 @@ describe('alias-dns grader on in-memory hosts', () => {
     expect(result('web-alias')).to.include({
       message: 'alias web is configured on another network, not on my-network',
       actual: 'alias-web-1 has it on lab-other',
-      hint: 'aliases belong to one network\'s endpoint: docker network disconnect my-network alias-web-1 && docker network connect --alias web my-network alias-web-1',
+      hint: "aliases belong to one network's endpoint: docker network disconnect my-network alias-web-1 && docker network connect --alias web my-network alias-web-1",
     });
   });
 
@@ -100,12 +142,18 @@ describe('alias-dns grader on in-memory hosts', () => {
     const stopped = container('alias-web-1', [endpoint(mine, '', { address: undefined, aliases: ['web'] })], exited);
     const { statuses, result } = await grade([mine], [stopped, api1]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'web-alias': 'failed', 'web-resolves': 'skipped' }));
-    expect(result('web-alias')).to.include({ message: 'alias web is configured on my-network only for containers that are not running', actual: 'alias-web-1: exited' });
+    expect(result('web-alias')).to.include({
+      message: 'alias web is configured on my-network only for containers that are not running',
+      actual: 'alias-web-1: exited',
+    });
   });
 
   it('fails api when one container carries both aliases (one-container-both-aliases)', async () => {
     const { statuses, result } = await grade([mine], [container('alias-web-1', [on('172.25.0.2', 'web', 'api')])]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'api-alias': 'failed', 'api-resolves': 'skipped' }));
-    expect(result('api-alias')).to.include({ message: 'alias-web-1 carries both web and api', actual: 'alias-web-1: web, api' });
+    expect(result('api-alias')).to.include({
+      message: 'alias-web-1 carries both web and api',
+      actual: 'alias-web-1: web, api',
+    });
   });
 });

@@ -1,14 +1,26 @@
 import { expect } from 'chai';
 import { fixedIp as grader } from '../../../graders/fixed-ip.js';
 import type { Container, Network } from '../../../src/engine/views.js';
-import { allPassedBut, container, endpoint, exited, gradeInMemory, memoryContext, MemoryHost, network, pool, type Quirks } from '../../support/memory-host.js';
+import {
+  allPassedBut,
+  container,
+  endpoint,
+  exited,
+  gradeInMemory,
+  memoryContext,
+  MemoryHost,
+  network,
+  pool,
+  type Quirks,
+} from '../../support/memory-host.js';
 
 const bridge = network('bridge', { ipam: [pool('172.17.0.0/16', { gateway: '172.17.0.1' })] });
 const SUBNET = '172.20.0.0/16';
 const FIXED = '172.20.0.10';
 const custom = (fields: Partial<Network> = {}) =>
   network('custom-network', { ipam: [pool(SUBNET, { ipRange: '172.20.240.0/20', gateway: '172.20.0.1' })], ...fields });
-const withPool = (fields: { ipRange?: string; gateway?: string }) => custom({ ipam: [pool(SUBNET, { ipRange: '172.20.240.0/20', gateway: '172.20.0.1', ...fields })] });
+const withPool = (fields: { ipRange?: string; gateway?: string }) =>
+  custom({ ipam: [pool(SUBNET, { ipRange: '172.20.240.0/20', gateway: '172.20.0.1', ...fields })] });
 const configured = (on: Network, address = FIXED) => endpoint(on, address, { configuredAddress: address });
 const app = (...endpoints: ReturnType<typeof endpoint>[]) => container('fixed-ip-app', endpoints);
 
@@ -23,15 +35,22 @@ describe('fixed-ip grader on in-memory hosts', () => {
     const net = custom();
     const { statuses, result } = await grade([net], [app(configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader));
-    expect(result('static-ip')).to.include({ message: `fixed-ip-app has ${FIXED} configured on custom-network`, actual: `fixed-ip-app: ${FIXED} configured` });
-    expect(result('address-in-namespace').message).to.equal(`fixed-ip-app carries ${FIXED}/16 on eth0, its custom-network interface`);
+    expect(result('static-ip')).to.include({
+      message: `fixed-ip-app has ${FIXED} configured on custom-network`,
+      actual: `fixed-ip-app: ${FIXED} configured`,
+    });
+    expect(result('address-in-namespace').message).to.equal(
+      `fixed-ip-app carries ${FIXED}/16 on eth0, its custom-network interface`,
+    );
   });
 
   it('counts an address configured by docker network connect --ip on a second interface (connect-with-ip)', async () => {
     const net = custom();
     const { statuses, result } = await grade([net], [app(endpoint(bridge, '172.17.0.2'), configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader));
-    expect(result('address-in-namespace').message).to.equal(`fixed-ip-app carries ${FIXED}/16 on eth1, its custom-network interface`);
+    expect(result('address-in-namespace').message).to.equal(
+      `fixed-ip-app carries ${FIXED}/16 on eth1, its custom-network interface`,
+    );
   });
 
   it('fails network-exists, naming the network that holds the subnet, and skips the rest (pool-taken)', async () => {
@@ -48,14 +67,19 @@ describe('fixed-ip grader on in-memory hosts', () => {
         'static-ip': 'skipped',
       }),
     );
-    expect(result('network-exists').hint).to.match(/^network lab-old already holds 172\.20\.0\.0\/16, overlapping 172\.20\.0\.0\/16, so Docker refuses that subnet .*free it first with docker network rm lab-old/);
+    expect(result('network-exists').hint).to.match(
+      /^network lab-old already holds 172\.20\.0\.0\/16, overlapping 172\.20\.0\.0\/16, so Docker refuses that subnet .*free it first with docker network rm lab-old/,
+    );
   });
 
   it('fails network-driver for another driver', async () => {
     const net = custom({ driver: 'ipvlan' });
     const { statuses, result } = await grade([net], [app(configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'network-driver': 'failed' }));
-    expect(result('network-driver')).to.include({ message: 'custom-network uses the ipvlan driver', actual: 'driver ipvlan' });
+    expect(result('network-driver')).to.include({
+      message: 'custom-network uses the ipvlan driver',
+      actual: 'driver ipvlan',
+    });
   });
 
   it('fails network-subnet for another subnet, and names an overlapping network in the hint', async () => {
@@ -68,7 +92,9 @@ describe('fixed-ip grader on in-memory hosts', () => {
   });
 
   it('accepts the subnet however it is written, and ignores IPv6 pools', async () => {
-    const net = custom({ ipam: [pool('172.20.5.0/16', { ipRange: '172.20.240.0/20', gateway: '172.20.0.1' }), pool('fd00:2::/64')] });
+    const net = custom({
+      ipam: [pool('172.20.5.0/16', { ipRange: '172.20.240.0/20', gateway: '172.20.0.1' }), pool('fd00:2::/64')],
+    });
     const { statuses } = await grade([net], [app(configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader));
   });
@@ -77,30 +103,47 @@ describe('fixed-ip grader on in-memory hosts', () => {
     const net = custom({ ipam: [pool('10.1.0.0/16'), pool('10.2.0.0/16')] });
     const { statuses, result } = await grade([net], [app(configured(net, '10.1.0.10'))]);
     expect(statuses).to.deep.equal(
-      allPassedBut(grader, { 'network-subnet': 'failed', 'network-ip-range': 'failed', 'network-gateway': 'failed', ...NOT_STATIC }),
+      allPassedBut(grader, {
+        'network-subnet': 'failed',
+        'network-ip-range': 'failed',
+        'network-gateway': 'failed',
+        ...NOT_STATIC,
+      }),
     );
-    expect(result('network-gateway')).to.include({ message: "cannot tell which of custom-network's IPv4 pools to read", actual: 'subnets 10.1.0.0/16, 10.2.0.0/16' });
+    expect(result('network-gateway')).to.include({
+      message: "cannot tell which of custom-network's IPv4 pools to read",
+      actual: 'subnets 10.1.0.0/16, 10.2.0.0/16',
+    });
   });
 
   it('fails network-ip-range when there is none (no-ip-range)', async () => {
     const net = withPool({ ipRange: undefined });
     const { statuses, result } = await grade([net], [app(configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'network-ip-range': 'failed' }));
-    expect(result('network-ip-range')).to.include({ message: 'custom-network has no ip-range', actual: 'no ip-range (dynamic addresses come from the whole subnet)' });
+    expect(result('network-ip-range')).to.include({
+      message: 'custom-network has no ip-range',
+      actual: 'no ip-range (dynamic addresses come from the whole subnet)',
+    });
   });
 
   it('fails network-ip-range for another range (wrong-ip-range)', async () => {
     const net = withPool({ ipRange: '172.20.240.0/24' });
     const { statuses, result } = await grade([net], [app(configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'network-ip-range': 'failed' }));
-    expect(result('network-ip-range')).to.include({ message: "custom-network's ip-range is 172.20.240.0/24", expected: 'ip-range 172.20.240.0/20' });
+    expect(result('network-ip-range')).to.include({
+      message: "custom-network's ip-range is 172.20.240.0/24",
+      expected: 'ip-range 172.20.240.0/20',
+    });
   });
 
   it('fails network-gateway for another gateway (wrong-gateway)', async () => {
     const net = withPool({ gateway: '172.20.0.254' });
     const { statuses, result } = await grade([net], [app(configured(net))]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'network-gateway': 'failed' }));
-    expect(result('network-gateway')).to.include({ message: "custom-network's gateway is 172.20.0.254", actual: 'gateway 172.20.0.254' });
+    expect(result('network-gateway')).to.include({
+      message: "custom-network's gateway is 172.20.0.254",
+      actual: 'gateway 172.20.0.254',
+    });
   });
 
   it('fails network-gateway when the engine picked one itself', async () => {
@@ -114,42 +157,68 @@ describe('fixed-ip grader on in-memory hosts', () => {
     const net = withPool({ ipRange: undefined });
     const { statuses, result } = await grade([net], [app(endpoint(net, FIXED))]);
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'network-ip-range': 'failed', ...NOT_STATIC }));
-    expect(result('static-ip')).to.include({ message: `fixed-ip-app has ${FIXED} only by dynamic allocation`, actual: `fixed-ip-app: ${FIXED} by dynamic allocation` });
+    expect(result('static-ip')).to.include({
+      message: `fixed-ip-app has ${FIXED} only by dynamic allocation`,
+      actual: `fixed-ip-app: ${FIXED} by dynamic allocation`,
+    });
   });
 
   it('fails static-ip when the container with the address has stopped (container-stopped)', async () => {
     const net = custom();
-    const stopped = container('fixed-ip-app', [endpoint(net, FIXED, { address: undefined, configuredAddress: FIXED })], exited);
+    const stopped = container(
+      'fixed-ip-app',
+      [endpoint(net, FIXED, { address: undefined, configuredAddress: FIXED })],
+      exited,
+    );
     const { statuses, result } = await grade([net], [stopped]);
     expect(statuses).to.deep.equal(allPassedBut(grader, NOT_STATIC));
-    expect(result('static-ip')).to.include({ message: `fixed-ip-app has ${FIXED} configured but is not running`, actual: `fixed-ip-app: ${FIXED} configured (exited)` });
+    expect(result('static-ip')).to.include({
+      message: `fixed-ip-app has ${FIXED} configured but is not running`,
+      actual: `fixed-ip-app: ${FIXED} configured (exited)`,
+    });
   });
 
   it('fails static-ip for another configured address (wrong-address)', async () => {
     const net = custom();
     const { statuses, result } = await grade([net], [app(configured(net, '172.20.0.100'))]);
     expect(statuses).to.deep.equal(allPassedBut(grader, NOT_STATIC));
-    expect(result('static-ip')).to.include({ message: `no container on custom-network has ${FIXED} configured`, actual: 'fixed-ip-app: 172.20.0.100 configured' });
+    expect(result('static-ip')).to.include({
+      message: `no container on custom-network has ${FIXED} configured`,
+      actual: 'fixed-ip-app: 172.20.0.100 configured',
+    });
   });
 
   it('fails static-ip when no running container is attached', async () => {
     const net = custom();
-    const { statuses, result } = await grade([net], [container('other', [endpoint(net, '172.20.240.1', { address: undefined })], exited)]);
+    const { statuses, result } = await grade(
+      [net],
+      [container('other', [endpoint(net, '172.20.240.1', { address: undefined })], exited)],
+    );
     expect(statuses).to.deep.equal(allPassedBut(grader, NOT_STATIC));
-    expect(result('static-ip')).to.include({ message: 'no running container is attached to custom-network', actual: 'other: no address (exited)' });
+    expect(result('static-ip')).to.include({
+      message: 'no running container is attached to custom-network',
+      actual: 'other: no address (exited)',
+    });
   });
 
   it('fails address-in-namespace when the interface no longer carries the address (address-removed-inside)', async () => {
     const net = custom();
     const holder = app(configured(net));
-    const { statuses, result } = await grade([net], [holder], { interfaces: { 'fixed-ip-app': [{ name: 'eth0', mac: holder.endpoints[0].mac!, ipv4: [] }] } });
+    const { statuses, result } = await grade([net], [holder], {
+      interfaces: { 'fixed-ip-app': [{ name: 'eth0', mac: holder.endpoints[0].mac!, ipv4: [] }] },
+    });
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'address-in-namespace': 'failed', answers: 'skipped' }));
-    expect(result('address-in-namespace')).to.include({ actual: 'eth0: no IPv4 address', expected: `${FIXED}/16 on the interface with MAC ${holder.endpoints[0].mac}` });
+    expect(result('address-in-namespace')).to.include({
+      actual: 'eth0: no IPv4 address',
+      expected: `${FIXED}/16 on the interface with MAC ${holder.endpoints[0].mac}`,
+    });
   });
 
   it('fails address-in-namespace when no interface has the endpoint’s MAC', async () => {
     const net = custom();
-    const { statuses, result } = await grade([net], [app(configured(net))], { interfaces: { 'fixed-ip-app': [{ name: 'eth9', mac: '02:42:00:00:00:01', ipv4: ['10.9.0.2/24'] }] } });
+    const { statuses, result } = await grade([net], [app(configured(net))], {
+      interfaces: { 'fixed-ip-app': [{ name: 'eth9', mac: '02:42:00:00:00:01', ipv4: ['10.9.0.2/24'] }] },
+    });
     expect(statuses).to.deep.equal(allPassedBut(grader, { 'address-in-namespace': 'failed', answers: 'skipped' }));
     expect(result('address-in-namespace').actual).to.equal('no interface with that MAC (eth9: 10.9.0.2/24)');
   });

@@ -24,7 +24,7 @@ const packets = {
   'udp/80': fromOutside({ proto: 'udp', dport: 80 }),
   'udp/443': fromOutside({ proto: 'udp', dport: 443 }),
   'udp/53': fromOutside({ proto: 'udp', dport: 53 }),
-  'ping': fromOutside({ proto: 'icmp', ...noPorts, icmpType: 8 }),
+  ping: fromOutside({ proto: 'icmp', ...noPorts, icmpType: 8 }),
   'icmp unreachable': fromOutside({ proto: 'icmp', ...noPorts, icmpType: 3 }),
   'icmp without type': fromOutside({ proto: 'icmp', ...noPorts }),
   // a reply to a connection a container opened to an HTTPS server outside
@@ -52,7 +52,11 @@ function summarize(verdict: Verdict): string {
   return `${verdict.kind} ${at}${via}`;
 }
 
-interface Scenario { rules: string[]; start?: string; expect: Array<[PacketName, string]> }
+interface Scenario {
+  rules: string[];
+  start?: string;
+  expect: Array<[PacketName, string]>;
+}
 
 const scenarios: Record<string, Scenario> = {
   "the course text's three -I commands as typed: DROP ends up first": {
@@ -137,7 +141,7 @@ const scenarios: Record<string, Scenario> = {
       ['tcp/80', 'return end of DOCKER-USER'],
     ],
   },
-  'limited to the external interface -i eth0, before Docker\'s RETURN': {
+  "limited to the external interface -i eth0, before Docker's RETURN": {
     rules: [
       '-N DOCKER-USER',
       '-A DOCKER-USER -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
@@ -347,7 +351,7 @@ const scenarios: Record<string, Scenario> = {
       ['ping', 'return DOCKER-USER#4'],
     ],
   },
-  'conntrack DNAT state: decided only when the packet\'s state is listed': {
+  "conntrack DNAT state: decided only when the packet's state is listed": {
     rules: [
       '-N DOCKER-USER',
       '-A DOCKER-USER -m conntrack --ctstate ESTABLISHED,DNAT -j ACCEPT',
@@ -471,7 +475,11 @@ describe('net/firewall describeVerdict', () => {
       'dropped by rule 1: -A DOCKER-USER -j DROP',
     ],
     [
-      ['-N DOCKER-USER', '-A DOCKER-USER -p tcp -m tcp --dport 443 -j ACCEPT', '-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT'],
+      [
+        '-N DOCKER-USER',
+        '-A DOCKER-USER -p tcp -m tcp --dport 443 -j ACCEPT',
+        '-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT',
+      ],
       'tcp/80',
       'accepted by rule 2: -A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT',
     ],
@@ -524,18 +532,28 @@ describe('net/firewall describeVerdict', () => {
   ];
   for (const [rules, packetName, expected] of cases) {
     it(expected, () => {
-      expect(describeVerdict(evaluate(parseRuleset(rules.join('\n')), 'DOCKER-USER', packets[packetName]))).to.equal(expected);
+      expect(describeVerdict(evaluate(parseRuleset(rules.join('\n')), 'DOCKER-USER', packets[packetName]))).to.equal(
+        expected,
+      );
     });
   }
   // A chain the second reading disputes decides nothing, whether it is the start or jumped to.
   const disputed: Array<[string, PacketName, string]> = [
     ['DOCKER-USER', 'udp/53', 'undecidable: the rules of DOCKER-USER are in doubt: COUNT'],
-    ['WEB', 'tcp/80', 'undecidable (reached via rule 1: -A DOCKER-USER -p tcp -j WEB): the rules of WEB are in doubt: COUNT'],
+    [
+      'WEB',
+      'tcp/80',
+      'undecidable (reached via rule 1: -A DOCKER-USER -p tcp -j WEB): the rules of WEB are in doubt: COUNT',
+    ],
     ['WEB', 'udp/53', 'dropped by rule 2: -A DOCKER-USER -j DROP'],
   ];
   for (const [chain, packetName, expected] of disputed) {
     it(`${chain} disputed, ${packetName}: ${expected}`, () => {
-      const ruleset = parseRuleset(['-N DOCKER-USER', '-N WEB', '-A DOCKER-USER -p tcp -j WEB', '-A DOCKER-USER -j DROP', '-A WEB -j ACCEPT'].join('\n'));
+      const ruleset = parseRuleset(
+        ['-N DOCKER-USER', '-N WEB', '-A DOCKER-USER -p tcp -j WEB', '-A DOCKER-USER -j DROP', '-A WEB -j ACCEPT'].join(
+          '\n',
+        ),
+      );
       ruleset.chains.get(chain)!.disputed = 'COUNT';
       expect(describeVerdict(evaluate(ruleset, 'DOCKER-USER', packets[packetName]))).to.equal(expected);
     });

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { chainsReachable, parseRuleset, visible, type Match, type Rule, type Target } from '../../../src/net/iptables.js';
+import {
+  chainsReachable,
+  parseRuleset,
+  visible,
+  type Match,
+  type Rule,
+  type Target,
+} from '../../../src/net/iptables.js';
 
 // Parses one `-A` line (as `iptables -S` prints it) and returns its only rule.
 function parseRule(line: string, ...otherLines: string[]): Rule {
@@ -88,7 +95,9 @@ describe('net/iptables parseRuleset', () => {
       expect(ruleset.chains.get('FORWARD')!.policy).to.equal('DROP');
       expect(ruleset.chains.get('DOCKER')!.policy).to.equal(undefined);
       expect(ruleset.chains.get('DOCKER')!.rules).to.deep.equal([]);
-      expect(ruleset.chains.get('FORWARD')!.rules.map((rule) => rule.text)).to.deep.equal(['-A FORWARD -j DOCKER-USER']);
+      expect(ruleset.chains.get('FORWARD')!.rules.map((rule) => rule.text)).to.deep.equal([
+        '-A FORWARD -j DOCKER-USER',
+      ]);
     });
 
     it('drops the packet counters from the rule text and keeps quoted comments whole', () => {
@@ -116,49 +125,100 @@ describe('net/iptables parseRuleset', () => {
   });
 
   it('rejects text that is neither iptables-save nor iptables -S output', () => {
-    expect(() => parseRuleset('Chain DOCKER-USER (1 references)\ntarget prot opt source destination')).to.throw(/line 1/);
+    expect(() => parseRuleset('Chain DOCKER-USER (1 references)\ntarget prot opt source destination')).to.throw(
+      /line 1/,
+    );
     expect(() => parseRuleset('-A')).to.throw(/no chain name/);
   });
 
   describe('matches', () => {
     const cases: Array<[string, Match[]]> = [
-      ['-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: false, ranges: [{ from: 80, to: 80 }] },
-      ]],
-      ['-A DOCKER-USER -p udp -m udp --sport 53 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'udp' },
-        { kind: 'sourcePort', negated: false, ranges: [{ from: 53, to: 53 }] },
-      ]],
-      ['-A DOCKER-USER -p tcp --destination-port 1024:65535 --source-port :1023 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: false, ranges: [{ from: 1024, to: 65535 }] },
-        { kind: 'sourcePort', negated: false, ranges: [{ from: 0, to: 1023 }] },
-      ]],
-      ['-A DOCKER-USER -p tcp -m tcp --dport 8000: -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: false, ranges: [{ from: 8000, to: 65535 }] },
-      ]],
-      ['-A DOCKER-USER -p tcp -m multiport --dports 80,443,8000:8080 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: false, ranges: [{ from: 80, to: 80 }, { from: 443, to: 443 }, { from: 8000, to: 8080 }] },
-      ]],
-      ['-A DOCKER-USER -p udp -m multiport --sports 53,123 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'udp' },
-        { kind: 'sourcePort', negated: false, ranges: [{ from: 53, to: 53 }, { from: 123, to: 123 }] },
-      ]],
-      ['-A DOCKER-USER -p tcp -m multiport --ports 22 -j DROP', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'eitherPort', negated: false, ranges: [{ from: 22, to: 22 }] },
-      ]],
-      ['-A DOCKER-USER -p tcp -m multiport ! --dports 80,443 -j DROP', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: true, ranges: [{ from: 80, to: 80 }, { from: 443, to: 443 }] },
-      ]],
-      ['-A DOCKER-USER -p tcp -m tcp ! --dport 22 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: true, ranges: [{ from: 22, to: 22 }] },
-      ]],
+      [
+        '-A DOCKER-USER -p tcp -m tcp --dport 80 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'destinationPort', negated: false, ranges: [{ from: 80, to: 80 }] },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p udp -m udp --sport 53 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'udp' },
+          { kind: 'sourcePort', negated: false, ranges: [{ from: 53, to: 53 }] },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp --destination-port 1024:65535 --source-port :1023 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'destinationPort', negated: false, ranges: [{ from: 1024, to: 65535 }] },
+          { kind: 'sourcePort', negated: false, ranges: [{ from: 0, to: 1023 }] },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m tcp --dport 8000: -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'destinationPort', negated: false, ranges: [{ from: 8000, to: 65535 }] },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m multiport --dports 80,443,8000:8080 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          {
+            kind: 'destinationPort',
+            negated: false,
+            ranges: [
+              { from: 80, to: 80 },
+              { from: 443, to: 443 },
+              { from: 8000, to: 8080 },
+            ],
+          },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p udp -m multiport --sports 53,123 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'udp' },
+          {
+            kind: 'sourcePort',
+            negated: false,
+            ranges: [
+              { from: 53, to: 53 },
+              { from: 123, to: 123 },
+            ],
+          },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m multiport --ports 22 -j DROP',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'eitherPort', negated: false, ranges: [{ from: 22, to: 22 }] },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m multiport ! --dports 80,443 -j DROP',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          {
+            kind: 'destinationPort',
+            negated: true,
+            ranges: [
+              { from: 80, to: 80 },
+              { from: 443, to: 443 },
+            ],
+          },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m tcp ! --dport 22 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'destinationPort', negated: true, ranges: [{ from: 22, to: 22 }] },
+        ],
+      ],
       ['-A DOCKER-USER ! -p tcp -j DROP', [{ kind: 'protocol', negated: true, protocol: 'tcp' }]],
       ['-A DOCKER-USER -p ! udp -j DROP', [{ kind: 'protocol', negated: true, protocol: 'udp' }]],
       ['-A DOCKER-USER -p 6 -j ACCEPT', [{ kind: 'protocol', negated: false, protocol: 'tcp' }]],
@@ -166,48 +226,80 @@ describe('net/iptables parseRuleset', () => {
       ['-A DOCKER-USER -p 1 -j ACCEPT', [{ kind: 'protocol', negated: false, protocol: 'icmp' }]],
       ['-A DOCKER-USER -p all -j ACCEPT', [{ kind: 'protocol', negated: false, protocol: 'all' }]],
       ['-A DOCKER-USER --protocol sctp -j DROP', [{ kind: 'protocol', negated: false, protocol: 'sctp' }]],
-      ['-A DOCKER-USER -s 10.0.0.0/8 -d 172.17.0.2/32 -j ACCEPT', [
-        { kind: 'source', negated: false, cidr: '10.0.0.0/8' },
-        { kind: 'destination', negated: false, cidr: '172.17.0.2/32' },
-      ]],
-      ['-A DOCKER-USER ! -s 192.168.1.10 --destination 172.18.0.0/255.255.0.0 -j DROP', [
-        { kind: 'source', negated: true, cidr: '192.168.1.10/32' },
-        { kind: 'destination', negated: false, cidr: '172.18.0.0/16' },
-      ]],
+      [
+        '-A DOCKER-USER -s 10.0.0.0/8 -d 172.17.0.2/32 -j ACCEPT',
+        [
+          { kind: 'source', negated: false, cidr: '10.0.0.0/8' },
+          { kind: 'destination', negated: false, cidr: '172.17.0.2/32' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER ! -s 192.168.1.10 --destination 172.18.0.0/255.255.0.0 -j DROP',
+        [
+          { kind: 'source', negated: true, cidr: '192.168.1.10/32' },
+          { kind: 'destination', negated: false, cidr: '172.18.0.0/16' },
+        ],
+      ],
       ['-A DOCKER-USER -s 2001:db8::/32 -j DROP', [{ kind: 'source', negated: false, cidr: '2001:db8::/32' }]],
-      ['-A DOCKER-USER -i eth0 ! -o docker0 -j DROP', [
-        { kind: 'inInterface', negated: false, name: 'eth0' },
-        { kind: 'outInterface', negated: true, name: 'docker0' },
-      ]],
-      ['-A DOCKER-USER ! --in-interface eth+ --out-interface br-+ -j RETURN', [
-        { kind: 'inInterface', negated: true, name: 'eth+' },
-        { kind: 'outInterface', negated: false, name: 'br-+' },
-      ]],
-      ['-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', [
-        { kind: 'connState', negated: false, states: ['RELATED', 'ESTABLISHED'] },
-      ]],
-      ['-A DOCKER-USER -m conntrack ! --ctstate NEW -j ACCEPT', [{ kind: 'connState', negated: true, states: ['NEW'] }]],
-      ['-A DOCKER-USER -m conntrack --ctstate DNAT -j ACCEPT', [{ kind: 'connState', negated: false, states: ['DNAT'] }]],
-      ['-A DOCKER-USER -m state --state ESTABLISHED,RELATED -j ACCEPT', [
-        { kind: 'connState', negated: false, states: ['ESTABLISHED', 'RELATED'] },
-      ]],
-      ['-A DOCKER-USER -p icmp -m icmp --icmp-type 8 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'icmp' },
-        { kind: 'icmpType', negated: false, icmpType: 8 },
-      ]],
-      ['-A DOCKER-USER -p icmp --icmp-type echo-request -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'icmp' },
-        { kind: 'icmpType', negated: false, icmpType: 8 },
-      ]],
-      ['-A DOCKER-USER -p icmp -m icmp --icmp-type any -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'icmp' },
-        { kind: 'icmpType', negated: false, icmpType: 'any' },
-      ]],
-      ['-A DOCKER-USER -m comment --comment "docker: allow web" -p tcp -m tcp --dport 80 -j ACCEPT', [
-        { kind: 'comment', text: 'docker: allow web' },
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: false, ranges: [{ from: 80, to: 80 }] },
-      ]],
+      [
+        '-A DOCKER-USER -i eth0 ! -o docker0 -j DROP',
+        [
+          { kind: 'inInterface', negated: false, name: 'eth0' },
+          { kind: 'outInterface', negated: true, name: 'docker0' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER ! --in-interface eth+ --out-interface br-+ -j RETURN',
+        [
+          { kind: 'inInterface', negated: true, name: 'eth+' },
+          { kind: 'outInterface', negated: false, name: 'br-+' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+        [{ kind: 'connState', negated: false, states: ['RELATED', 'ESTABLISHED'] }],
+      ],
+      [
+        '-A DOCKER-USER -m conntrack ! --ctstate NEW -j ACCEPT',
+        [{ kind: 'connState', negated: true, states: ['NEW'] }],
+      ],
+      [
+        '-A DOCKER-USER -m conntrack --ctstate DNAT -j ACCEPT',
+        [{ kind: 'connState', negated: false, states: ['DNAT'] }],
+      ],
+      [
+        '-A DOCKER-USER -m state --state ESTABLISHED,RELATED -j ACCEPT',
+        [{ kind: 'connState', negated: false, states: ['ESTABLISHED', 'RELATED'] }],
+      ],
+      [
+        '-A DOCKER-USER -p icmp -m icmp --icmp-type 8 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'icmp' },
+          { kind: 'icmpType', negated: false, icmpType: 8 },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p icmp --icmp-type echo-request -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'icmp' },
+          { kind: 'icmpType', negated: false, icmpType: 8 },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p icmp -m icmp --icmp-type any -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'icmp' },
+          { kind: 'icmpType', negated: false, icmpType: 'any' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -m comment --comment "docker: allow web" -p tcp -m tcp --dport 80 -j ACCEPT',
+        [
+          { kind: 'comment', text: 'docker: allow web' },
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'destinationPort', negated: false, ranges: [{ from: 80, to: 80 }] },
+        ],
+      ],
       ['-A DOCKER-USER -j DROP', []],
     ];
     for (const [line, matches] of cases) {
@@ -217,41 +309,77 @@ describe('net/iptables parseRuleset', () => {
 
   describe('matches it does not understand are kept, with their text', () => {
     const cases: Array<[string, Match[]]> = [
-      ['-A DOCKER-USER -p tcp -m tcp --dport 22 -m recent --rcheck --seconds 60 --hitcount 4 --name DEFAULT --mask 255.255.255.255 --rsource -j DROP', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'destinationPort', negated: false, ranges: [{ from: 22, to: 22 }] },
-        { kind: 'unknown', raw: '-m recent --rcheck --seconds 60 --hitcount 4 --name DEFAULT --mask 255.255.255.255 --rsource' },
-      ]],
-      ['-A DOCKER-USER -m addrtype --dst-type LOCAL -j DROP', [{ kind: 'unknown', raw: '-m addrtype --dst-type LOCAL' }]],
-      ['-A DOCKER-USER -m addrtype ! --dst-type LOCAL ! -i eth0 -j RETURN', [
-        { kind: 'unknown', raw: '-m addrtype ! --dst-type LOCAL' },
-        { kind: 'inInterface', negated: true, name: 'eth0' },
-      ]],
-      ['-A DOCKER-USER -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'unknown', raw: '-m tcp --tcp-flags FIN,SYN,RST,ACK SYN' },
-      ]],
-      ['-A DOCKER-USER -p tcp -m tcp ! --syn -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'unknown', raw: '-m tcp ! --syn' },
-      ]],
-      ['-A DOCKER-USER -m conntrack --ctstate NEW --ctdir ORIGINAL -j DROP', [
-        { kind: 'connState', negated: false, states: ['NEW'] },
-        { kind: 'unknown', raw: '-m conntrack --ctdir ORIGINAL' },
-      ]],
-      ['-A DOCKER-USER -m conntrack --ctstate NEW,BOGUS -j DROP', [{ kind: 'unknown', raw: '-m conntrack --ctstate NEW,BOGUS' }]],
-      ['-A DOCKER-USER -p tcp -m tcp --dport http -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'tcp' },
-        { kind: 'unknown', raw: '-m tcp --dport http' },
-      ]],
-      ['-A DOCKER-USER -p icmp -m icmp --icmp-type 3/3 -j ACCEPT', [
-        { kind: 'protocol', negated: false, protocol: 'icmp' },
-        { kind: 'unknown', raw: '-m icmp --icmp-type 3/3' },
-      ]],
+      [
+        '-A DOCKER-USER -p tcp -m tcp --dport 22 -m recent --rcheck --seconds 60 --hitcount 4 --name DEFAULT --mask 255.255.255.255 --rsource -j DROP',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'destinationPort', negated: false, ranges: [{ from: 22, to: 22 }] },
+          {
+            kind: 'unknown',
+            raw: '-m recent --rcheck --seconds 60 --hitcount 4 --name DEFAULT --mask 255.255.255.255 --rsource',
+          },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -m addrtype --dst-type LOCAL -j DROP',
+        [{ kind: 'unknown', raw: '-m addrtype --dst-type LOCAL' }],
+      ],
+      [
+        '-A DOCKER-USER -m addrtype ! --dst-type LOCAL ! -i eth0 -j RETURN',
+        [
+          { kind: 'unknown', raw: '-m addrtype ! --dst-type LOCAL' },
+          { kind: 'inInterface', negated: true, name: 'eth0' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'unknown', raw: '-m tcp --tcp-flags FIN,SYN,RST,ACK SYN' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m tcp ! --syn -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'unknown', raw: '-m tcp ! --syn' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -m conntrack --ctstate NEW --ctdir ORIGINAL -j DROP',
+        [
+          { kind: 'connState', negated: false, states: ['NEW'] },
+          { kind: 'unknown', raw: '-m conntrack --ctdir ORIGINAL' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -m conntrack --ctstate NEW,BOGUS -j DROP',
+        [{ kind: 'unknown', raw: '-m conntrack --ctstate NEW,BOGUS' }],
+      ],
+      [
+        '-A DOCKER-USER -p tcp -m tcp --dport http -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'tcp' },
+          { kind: 'unknown', raw: '-m tcp --dport http' },
+        ],
+      ],
+      [
+        '-A DOCKER-USER -p icmp -m icmp --icmp-type 3/3 -j ACCEPT',
+        [
+          { kind: 'protocol', negated: false, protocol: 'icmp' },
+          { kind: 'unknown', raw: '-m icmp --icmp-type 3/3' },
+        ],
+      ],
       ['-A DOCKER-USER -s 10.0.0.0/255.0.255.0 -j DROP', [{ kind: 'unknown', raw: '-s 10.0.0.0/255.0.255.0' }]],
       ['-A DOCKER-USER -s example.org -j DROP', [{ kind: 'unknown', raw: '-s example.org' }]],
-      ['-A DOCKER-USER -m set --match-set blocklist src -j DROP', [{ kind: 'unknown', raw: '-m set --match-set blocklist src' }]],
-      ['-A DOCKER-USER -m string --string "GET /admin" --algo bm -j DROP', [{ kind: 'unknown', raw: '-m string --string "GET /admin" --algo bm' }]],
+      [
+        '-A DOCKER-USER -m set --match-set blocklist src -j DROP',
+        [{ kind: 'unknown', raw: '-m set --match-set blocklist src' }],
+      ],
+      [
+        '-A DOCKER-USER -m string --string "GET /admin" --algo bm -j DROP',
+        [{ kind: 'unknown', raw: '-m string --string "GET /admin" --algo bm' }],
+      ],
       ['-A DOCKER-USER -f -j DROP', [{ kind: 'unknown', raw: '-f' }]],
     ];
     for (const [line, matches] of cases) {
@@ -292,16 +420,33 @@ describe('net/iptables parseRuleset', () => {
     const ESC = '\u001b';
     const cases: Array<[string, string, string, string]> = [
       // name, as printed (inside -A DOCKER-USER -m comment --comment … -j ACCEPT), the comment, the rule's text
-      ['newlines that look like rules', '"x\n-A DOCKER-USER -p tcp --dport 80 -j ACCEPT\n-A DOCKER-USER -j DROP"', 'x\n-A DOCKER-USER -p tcp --dport 80 -j ACCEPT\n-A DOCKER-USER -j DROP', '"x\\n-A DOCKER-USER -p tcp --dport 80 -j ACCEPT\\n-A DOCKER-USER -j DROP"'],
+      [
+        'newlines that look like rules',
+        '"x\n-A DOCKER-USER -p tcp --dport 80 -j ACCEPT\n-A DOCKER-USER -j DROP"',
+        'x\n-A DOCKER-USER -p tcp --dport 80 -j ACCEPT\n-A DOCKER-USER -j DROP',
+        '"x\\n-A DOCKER-USER -p tcp --dport 80 -j ACCEPT\\n-A DOCKER-USER -j DROP"',
+      ],
       ['quotes and backslashes', `"q\\"uo\\\\te \\'s"`, `q"uo\\te 's`, `"q\\"uo\\\\te \\'s"`],
-      ['a quote, newline and rule after a backslash', '"a\\\\\\" -j DROP\n-A DOCKER-USER -j DROP"', 'a\\" -j DROP\n-A DOCKER-USER -j DROP', '"a\\\\\\" -j DROP\\n-A DOCKER-USER -j DROP"'],
+      [
+        'a quote, newline and rule after a backslash',
+        '"a\\\\\\" -j DROP\n-A DOCKER-USER -j DROP"',
+        'a\\" -j DROP\n-A DOCKER-USER -j DROP',
+        '"a\\\\\\" -j DROP\\n-A DOCKER-USER -j DROP"',
+      ],
       ['CDATA ends and markup', '"]]> <&> ]]>"', ']]> <&> ]]>', '"]]> <&> ]]>"'],
-      ['ANSI escapes and carriage returns', `"${ESC}[31mred\r${ESC}[2K"`, `${ESC}[31mred\r${ESC}[2K`, '"\\u001b[31mred\\r\\u001b[2K"'],
+      [
+        'ANSI escapes and carriage returns',
+        `"${ESC}[31mred\r${ESC}[2K"`,
+        `${ESC}[31mred\r${ESC}[2K`,
+        '"\\u001b[31mred\\r\\u001b[2K"',
+      ],
       ['a plain word', 'plain_word-1', 'plain_word-1', 'plain_word-1'],
     ];
     for (const [name, printed, comment, shown] of cases) {
       it(`${name}: one rule, the comment exact, the text on one line`, () => {
-        const ruleset = parseRuleset(`-N DOCKER-USER\n-A DOCKER-USER -m comment --comment ${printed} -j ACCEPT\n-A DOCKER-USER -j RETURN\n`);
+        const ruleset = parseRuleset(
+          `-N DOCKER-USER\n-A DOCKER-USER -m comment --comment ${printed} -j ACCEPT\n-A DOCKER-USER -j RETURN\n`,
+        );
         const rules = ruleset.chains.get('DOCKER-USER')!.rules;
         expect(rules.map((r) => r.target.kind)).to.deep.equal(['ACCEPT', 'RETURN']);
         expect(rules[0].matches).to.deep.equal([{ kind: 'comment', text: comment }]);
@@ -312,16 +457,29 @@ describe('net/iptables parseRuleset', () => {
     }
 
     it('the same inside iptables-save output, with its # remarks untouched', () => {
-      const ruleset = parseRuleset(['# Generated by "iptables-save" v1.8.9', '*filter', ':DOCKER-USER - [0:0]', '-A DOCKER-USER -m comment --comment "a\n-A DOCKER-USER -j DROP\nCOMMIT" -j ACCEPT', 'COMMIT', '# Completed'].join('\n'));
+      const ruleset = parseRuleset(
+        [
+          '# Generated by "iptables-save" v1.8.9',
+          '*filter',
+          ':DOCKER-USER - [0:0]',
+          '-A DOCKER-USER -m comment --comment "a\n-A DOCKER-USER -j DROP\nCOMMIT" -j ACCEPT',
+          'COMMIT',
+          '# Completed',
+        ].join('\n'),
+      );
       expect(ruleset.chains.get('DOCKER-USER')!.rules.map((r) => r.target.kind)).to.deep.equal(['ACCEPT']);
     });
 
     it('refuses a quoted value that never closes: the rest cannot be read exactly', () => {
-      expect(() => parseRuleset('-A DOCKER-USER -m comment --comment "open -j ACCEPT\n-A DOCKER-USER -j RETURN\n')).to.throw(/a quoted value is never closed/);
+      expect(() =>
+        parseRuleset('-A DOCKER-USER -m comment --comment "open -j ACCEPT\n-A DOCKER-USER -j RETURN\n'),
+      ).to.throw(/a quoted value is never closed/);
     });
 
     it('keeps a log prefix with newlines inside its rule', () => {
-      const rules = parseRuleset('-N DOCKER-USER\n-A DOCKER-USER -j LOG --log-prefix "p\n-A DOCKER-USER -j ACCEPT"\n').chains.get('DOCKER-USER')!.rules;
+      const rules = parseRuleset(
+        '-N DOCKER-USER\n-A DOCKER-USER -j LOG --log-prefix "p\n-A DOCKER-USER -j ACCEPT"\n',
+      ).chains.get('DOCKER-USER')!.rules;
       expect(rules.map((r) => r.target.kind)).to.deep.equal(['LOG']);
     });
 
@@ -336,7 +494,19 @@ describe('net/iptables parseRuleset', () => {
   });
 
   it('chainsReachable follows jumps and gotos, once each, to existing chains only', () => {
-    const ruleset = parseRuleset(['-N DOCKER-USER', '-N A', '-N B', '-N C', '-A DOCKER-USER -j A', '-A A -g B', '-A B -j A', '-A B -j MISSING', '-A C -j DROP'].join('\n'));
+    const ruleset = parseRuleset(
+      [
+        '-N DOCKER-USER',
+        '-N A',
+        '-N B',
+        '-N C',
+        '-A DOCKER-USER -j A',
+        '-A A -g B',
+        '-A B -j A',
+        '-A B -j MISSING',
+        '-A C -j DROP',
+      ].join('\n'),
+    );
     expect(chainsReachable(ruleset, 'DOCKER-USER')).to.deep.equal(['DOCKER-USER', 'A', 'B']);
   });
 });

@@ -21,7 +21,16 @@ const RULE = '-A DOCKER-USER -m comment --comment "]]><x/>]]>" -j RETURN';
 const HOSTILE = `${RULE} | <script>alert(1)</script> & 'q' "q" \`code\` [link](http://x) \x1b[31mred\x1b]0;title\x07 nul\0 csi\x9b2J \r over\u202egnp.exe`;
 const FORGED = 'ok\n  ✓ Network is internal 2/2';
 
-const check = (id: string, status: CheckResult['status'], text: Partial<CheckResult>): CheckResult => ({ id, title: `Check ${id}`, status, points: 0, maxPoints: 1, message: 'm', durationMs: 1, ...text });
+const check = (id: string, status: CheckResult['status'], text: Partial<CheckResult>): CheckResult => ({
+  id,
+  title: `Check ${id}`,
+  status,
+  points: 0,
+  maxPoints: 1,
+  message: 'm',
+  durationMs: 1,
+  ...text,
+});
 
 const report: GradingReport = {
   tool: { name: 'docknet', version: '0' },
@@ -40,7 +49,12 @@ const report: GradingReport = {
       durationMs: 5,
       checks: [
         // the firewall grader quotes a rule twice in one failure: two `]]>` in each of expected and actual
-        check('rule', 'failed', { message: `the rule ${RULE} lets everything in`, expected: `not ${RULE}`, actual: `${RULE}\n${RULE}`, hint: HOSTILE }),
+        check('rule', 'failed', {
+          message: `the rule ${RULE} lets everything in`,
+          expected: `not ${RULE}`,
+          actual: `${RULE}\n${RULE}`,
+          hint: HOSTILE,
+        }),
         check('error', 'error', { message: HOSTILE }),
         check('skip', 'skipped', { message: HOSTILE }),
         check('forged', 'failed', { message: FORGED }),
@@ -60,7 +74,14 @@ const result: StudentResult = {
   durationMs: 10,
   finishedAt: '2026-11-24T10:00:00.010Z',
 };
-const notGraded: StudentResult = { ...result, student: { ...result.student, where: 'ssh://]]>\x1b' }, status: 'error', report: undefined, error: `${RULE}\0${RULE}`, solution: undefined };
+const notGraded: StudentResult = {
+  ...result,
+  student: { ...result.student, where: 'ssh://]]>\x1b' },
+  status: 'error',
+  report: undefined,
+  error: `${RULE}\0${RULE}`,
+  solution: undefined,
+};
 
 const ofReport: Graded = { kind: 'report', report };
 const ofStudent: Graded = { kind: 'student', result };
@@ -96,16 +117,24 @@ describe('reports carry host text safely', () => {
     });
 
     it('splits every `]]>` of a CDATA section, not only the first', async () => {
-      expect(xml).to.contain(`actual: -A DOCKER-USER -m comment --comment "]]]]><![CDATA[><x/>]]]]><![CDATA[>" -j RETURN\n-A DOCKER-USER -m comment --comment "]]]]><![CDATA[><x/>]]]]><![CDATA[>" -j RETURN`);
+      expect(xml).to.contain(
+        `actual: -A DOCKER-USER -m comment --comment "]]]]><![CDATA[><x/>]]]]><![CDATA[>" -j RETURN\n-A DOCKER-USER -m comment --comment "]]]]><![CDATA[><x/>]]]]><![CDATA[>" -j RETURN`,
+      );
       const text = await xpath(xml, 'string(//testcase[@name="rule: Check rule"]/failure)');
-      expect(text).to.equal(`the rule ${RULE} lets everything in\nexpected: not ${RULE}\nactual: ${RULE}\n${RULE}\nhint: ${shown(HOSTILE)}`);
+      expect(text).to.equal(
+        `the rule ${RULE} lets everything in\nexpected: not ${RULE}\nactual: ${RULE}\n${RULE}\nhint: ${shown(HOSTILE)}`,
+      );
     });
 
     it('writes the characters XML forbids as visible escapes, in text and attributes alike', async () => {
       expect(xml).not.to.match(/[\0-\x08\x0b\x0c\x0e-\x1f]/);
-      expect(await xpath(xml, 'string(//testcase[@name="error: Check error"]/error/@message)')).to.equal(shown(HOSTILE));
+      expect(await xpath(xml, 'string(//testcase[@name="error: Check error"]/error/@message)')).to.equal(
+        shown(HOSTILE),
+      );
       expect(await xpath(xml, 'string(//property[@name="host"]/@value)')).to.equal('tcp://lab:2375/\\u001b[2J');
-      expect(xml).to.contain('<failure message="the rule -A DOCKER-USER -m comment --comment &quot;]]>&lt;x/>]]>&quot; -j RETURN lets everything in" type="failed">');
+      expect(xml).to.contain(
+        '<failure message="the rule -A DOCKER-USER -m comment --comment &quot;]]>&lt;x/>]]>&quot; -j RETURN lets everything in" type="failed">',
+      );
     });
 
     it('gives a host that could not be graded one valid errored testcase', async () => {
@@ -127,8 +156,11 @@ describe('reports carry host text safely', () => {
     });
 
     it('in colour, has only its own colour codes', () => {
-      const tame: GradingReport = JSON.parse(JSON.stringify(report).replace(/\\u001b|\\u0007|\\u0000|\\u009b|\\r/g, ''));
-      const escapes = (r: GradingReport) => (consoleReporter({ color: true }).render({ kind: 'report', report: r }).match(/\x1b/g) ?? []).length;
+      const tame: GradingReport = JSON.parse(
+        JSON.stringify(report).replace(/\\u001b|\\u0007|\\u0000|\\u009b|\\r/g, ''),
+      );
+      const escapes = (r: GradingReport) =>
+        (consoleReporter({ color: true }).render({ kind: 'report', report: r }).match(/\x1b/g) ?? []).length;
       expect(escapes(report)).to.equal(escapes(tame));
     });
 
@@ -140,7 +172,9 @@ describe('reports carry host text safely', () => {
     it("shows a submission's solution and a host that was not graded the same way", () => {
       const text = consoleReporter({ color: false }).render({ kind: 'student', result: notGraded });
       expect(text).to.equal(`not graded: ${shown(`${RULE}\0${RULE}`)}\n`);
-      expect(consoleReporter({ color: false }).render(ofStudent)).to.match(/^solution: sh -eu `solution`.sh exited with 1\n/);
+      expect(consoleReporter({ color: false }).render(ofStudent)).to.match(
+        /^solution: sh -eu `solution`.sh exited with 1\n/,
+      );
     });
   });
 
@@ -163,18 +197,35 @@ describe('reports carry host text safely', () => {
     });
 
     it('escapes a batch table cell the same way', () => {
-      const batch = markdownReporter('b.md').render({ kind: 'class', class: classResults([{ id: 'docker-user-firewall', maxScore: 4 }], [student('kim|<b>', 'x')], new Map([['kim|<b>', notGraded]])) });
-      expect(batch).to.contain(`| kim\\|&lt;b&gt; |  |  | -A DOCKER-USER -m comment --comment "\\]\\]&gt;&lt;x/&gt;\\]\\]&gt;" -j RETURN\\\\u0000-A DOCKER-USER`);
+      const batch = markdownReporter('b.md').render({
+        kind: 'class',
+        class: classResults(
+          [{ id: 'docker-user-firewall', maxScore: 4 }],
+          [student('kim|<b>', 'x')],
+          new Map([['kim|<b>', notGraded]]),
+        ),
+      });
+      expect(batch).to.contain(
+        `| kim\\|&lt;b&gt; |  |  | -A DOCKER-USER -m comment --comment "\\]\\]&gt;&lt;x/&gt;\\]\\]&gt;" -j RETURN\\\\u0000-A DOCKER-USER`,
+      );
     });
   });
 
   describe('CSV gradebook and JSON', () => {
     it('keeps formulas as text, shows control characters, and keeps every cell intact', () => {
       const roster = [student('kim|<b>', '=HYPERLINK("http://x")')];
-      const csv = gradebookReporter('g.csv').render({ kind: 'class', class: classResults([{ id: 'docker-user-firewall', maxScore: 4 }], roster, new Map([['kim|<b>', notGraded]])) });
+      const csv = gradebookReporter('g.csv').render({
+        kind: 'class',
+        class: classResults([{ id: 'docker-user-firewall', maxScore: 4 }], roster, new Map([['kim|<b>', notGraded]])),
+      });
       const rows: Record<string, string>[] = parse(csv, { columns: true });
       expect(rows).to.have.length(1);
-      expect(rows[0]).to.include({ id: 'kim|<b>', name: '\'=HYPERLINK("http://x")', status: 'error', detail: `'${RULE}\\u0000${RULE}; cleanup\n# heading <img src=x>` });
+      expect(rows[0]).to.include({
+        id: 'kim|<b>',
+        name: '\'=HYPERLINK("http://x")',
+        status: 'error',
+        detail: `'${RULE}\\u0000${RULE}; cleanup\n# heading <img src=x>`,
+      });
     });
 
     it('JSON and Gradescope carry the text exactly, as JSON strings', () => {

@@ -18,7 +18,8 @@ const ofClass: Graded = { kind: 'class', class: classResults(columns, roster, re
 export const outputs: Record<string, () => string> = {
   'console.txt': () => consoleReporter({ color: false }).render(ofReport),
   'console-color.txt': () => consoleReporter({ color: true }).render(ofReport),
-  'console-ko.txt': () => consoleReporter({ color: false, lang: 'ko' }).render({ kind: 'report', report: forStudents(report, 'ko') }),
+  'console-ko.txt': () =>
+    consoleReporter({ color: false, lang: 'ko' }).render({ kind: 'report', report: forStudents(report, 'ko') }),
   'report.json': () => jsonReporter('r.json').render(ofReport),
   'junit.xml': () => junitReporter('j.xml').render(ofReport),
   'junit-not-graded.xml': () => junitReporter('j.xml').render(ofNotGraded),

@@ -28,10 +28,22 @@ describe('test/engines/engines.sh stage accounting', () => {
     const run = await execa(ENGINES_SH, [], {
       reject: false,
       all: true,
-      env: { DOCKNET_ENGINES_STUBS: STUBS, DOCKNET_ENGINES: names, STUB_LOG: log, DOCKNET_SUMMARY_FILE: total, DOCKNET_ALLOW_SKIP: '' },
+      env: {
+        DOCKNET_ENGINES_STUBS: STUBS,
+        DOCKNET_ENGINES: names,
+        STUB_LOG: log,
+        DOCKNET_SUMMARY_FILE: total,
+        DOCKNET_ALLOW_SKIP: '',
+      },
     });
     const lines = run.all.trimEnd().split('\n');
-    return { run, lines, last: lines.at(-1), steps: readFileSync(log, 'utf8').trimEnd().split('\n'), total: readFileSync(total, 'utf8') };
+    return {
+      run,
+      lines,
+      last: lines.at(-1),
+      steps: readFileSync(log, 'utf8').trimEnd().split('\n'),
+      total: readFileSync(total, 'utf8'),
+    };
   }
 
   it('counts a stage that crashes without a result as failed, and still runs the engines after it', async () => {
@@ -57,7 +69,13 @@ describe('test/engines/engines.sh stage accounting', () => {
     expect(last, run.all).to.equal('4 passed, 1 failed, 1 skipped');
     expect(run.exitCode).to.equal(1);
     expect(lines).to.include('== no-engine: 0 passed, 1 failed, 0 skipped (no result, exit status 2)');
-    expect(steps).to.deep.equal(['preflight', 'switched to no-engine', 'switched to passes', 'suite on passes', 'restored the host engine']);
+    expect(steps).to.deep.equal([
+      'preflight',
+      'switched to no-engine',
+      'switched to passes',
+      'suite on passes',
+      'restored the host engine',
+    ]);
   });
 
   it("takes a stage's failures from its result, and a non-zero exit with clean counts as one failure", async () => {
