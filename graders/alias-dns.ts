@@ -1,4 +1,4 @@
-import { fail, pass, t, type CheckSpec, type Grader, type Outcome } from '../src/engine/check.js';
+import { fail, pass, t, type CheckSpec, type Grader, type Outcome } from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
 import { endpointOn, type Container, type Endpoint, type Network } from '../src/engine/views.js';

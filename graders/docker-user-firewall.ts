@@ -12,7 +12,7 @@ import {
   type Lang,
   type Outcome,
   type Text,
-} from '../src/engine/check.js';
+} from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
 import type { FirewallState } from '../src/net/firewall-state.js';
 import { describeVerdict, evaluate, type Packet, type Verdict } from '../src/net/firewall.js';

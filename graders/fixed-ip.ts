@@ -8,7 +8,7 @@ import {
   type Localized,
   type Outcome,
   type Text,
-} from '../src/engine/check.js';
+} from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
 import {

@@ -1,4 +1,4 @@
-import type { Grader } from '../src/engine/check.js';
+import type { Grader } from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { exerciseFolders, extraExerciseRoots } from '../src/engine/exercise.js';
 import { aliasDns } from './alias-dns.js';

@@ -1,4 +1,4 @@
-import { fail, pass, t, type CheckSpec, type Grader, type Outcome, type Text } from '../src/engine/check.js';
+import { fail, pass, t, type CheckSpec, type Grader, type Outcome, type Text } from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
 import { networkExists } from '../src/engine/common-checks.js';
 import { dockerUserBlame } from '../src/engine/firewall-blame.js';

@@ -1,7 +1,7 @@
 // The files of a class or batch run: per student as each finishes, the gradebook and summary at the end.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 import type { ClassResults, ExerciseColumn, StudentResult } from '../engine/results.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { summarize } from './gradebook.js';

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { writeClassFiles } from '../class/output.js';
 import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import type { Student } from '../class/roster.js';
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { defineCommand, say } from './options.js';
 import { selectSubmissions } from './submission-common.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { TransportPolicy } from '../docker/client.js';
 import { parse as parseYaml } from 'yaml';
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 import type { GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { describeKo } from './help-ko.js';

@@ -1,6 +1,6 @@
 import { closest } from 'fastest-levenshtein';
 import { loadGraders } from '../../graders/index.js';
-import type { Grader } from '../engine/check.js';
+import type { Grader } from '../engine/grader.js';
 import type { GradingContext } from '../engine/context.js';
 import { extraExerciseRoots } from '../engine/exercise.js';
 import { UsageError } from '../errors.js';

@@ -5,7 +5,7 @@ import { slugOf, type Student } from '../class/roster.js';
 import { resolveTarget } from '../docker/client.js';
 import type { GradingOptions } from '../engine/session.js';
 import { GradingSession } from '../engine/session.js';
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { DEFAULT_LIMITS } from '../sandbox/sandbox.js';

@@ -1,4 +1,4 @@
-import { fail, pass, t, type CheckSpec, type Text } from './check.js';
+import { fail, pass, t, type CheckSpec, type Text } from './grader.js';
 import type { GradingContext } from './context.js';
 
 /** The first check of most exercises: a network with exactly this name exists. */

@@ -2,12 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { exercisesDir } from '../paths.js';
-import type { Check, CheckSpec, Grader, Lang, Localized } from './check.js';
+import type { Check, CheckSpec, Grader, Lang, Localized } from './grader.js';
 import type { GradingContext } from './context.js';
 import type { Exercise } from './runner.js';
 import { dataCheck, type DataCheckEntry } from './vocabulary.js';
 
-export type { Lang } from './check.js';
+export type { Lang } from './grader.js';
 
 /** exercises/<id>/exercise.yaml: what students read, how many points each check is worth, and the checks written as data. */
 export interface ExerciseMetadata {

@@ -3,7 +3,7 @@
 // (the firewall exercise done as the course text writes it) silently cuts containers
 // off from each other. When that is why a probe got no answer, the hint says so.
 import { evaluate } from '../net/firewall.js';
-import { t, type Text } from './check.js';
+import { t, type Text } from './grader.js';
 import type { GradingContext } from './context.js';
 import type { Network } from './views.js';
 

@@ -5,7 +5,7 @@
 import type { EngineInfo } from '../docker/client.js';
 
 export type { EngineInfo };
-import { inLang, t, type Lang } from './check.js';
+import { inLang, t, type Lang } from './grader.js';
 
 export type Status = 'passed' | 'failed' | 'skipped' | 'error';
 

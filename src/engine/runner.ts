@@ -1,5 +1,5 @@
 import { errorMessage, withTimeout } from '../errors.js';
-import { inLang, type Check, type Lang } from './check.js';
+import { inLang, type Check, type Lang } from './grader.js';
 import type { CheckResult, ExerciseResult } from './results.js';
 
 export interface RunOptions {

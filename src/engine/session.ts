@@ -6,7 +6,7 @@ import { reapLeftovers } from '../docker/labels.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import { ProbeSession } from '../docker/probe.js';
 import { packageVersion } from '../paths.js';
-import type { Lang } from './check.js';
+import type { Lang } from './grader.js';
 import type { GradingReport } from './results.js';
 import type { GradingContext } from './context.js';
 import { gradeExercise, type Exercise } from './runner.js';

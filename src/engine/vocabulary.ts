@@ -3,7 +3,7 @@
 // container. Each kind says what it expected and what it found, in both languages;
 // an entry may override its failure message and hint.
 import { evaluate, type Packet } from '../net/firewall.js';
-import { fail, pass, t, type CheckSpec, type Localized, type Outcome, type Text } from './check.js';
+import { fail, pass, t, type CheckSpec, type Localized, type Outcome, type Text } from './grader.js';
 import type { GradingContext } from './context.js';
 import { dockerUserBlame } from './firewall-blame.js';
 import { endpointOn, type Container, type Network, type Probe, type Sentinel } from './views.js';

@@ -1,6 +1,6 @@
 // What report.html carries besides its data: the words in both languages, the style and the
 // script that draws the page. The script puts every text from a host in with textContent.
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 
 export const UI: Record<Lang, Record<string, string>> = {
   en: {

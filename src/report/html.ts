@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 import type { GradingReport, Status } from '../engine/results.js';
 import { packageVersion } from '../paths.js';
 import { PAGE_SCRIPT, PAGE_STYLE, UI } from './html-page.js';

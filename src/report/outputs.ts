@@ -1,6 +1,6 @@
 // Where the formats are chosen, once, and how the chosen reports are written.
 import { atomicWrite } from '../atomic-file.js';
-import type { Lang } from '../engine/check.js';
+import type { Lang } from '../engine/grader.js';
 import { consoleReporter, type ConsoleOptions } from './console.js';
 import { gradebookReporter } from './gradebook.js';
 import { gradescopeReporter } from './gradescope.js';

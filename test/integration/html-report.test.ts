@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Lang } from '../../src/engine/check.js';
+import type { Lang } from '../../src/engine/grader.js';
 import { packageRoot } from '../../src/paths.js';
 import { renderClassHtml, renderStudentHtml } from '../../src/report/html.js';
 import { docknet } from '../support/cli.js';

@@ -1,7 +1,7 @@
 // A class graded without an engine: each student's checks get the statuses one fixture of each
 // exercise declares (fixtures/<id>/fixtures.yaml), so every status a real run can give is there.
 import { graders } from '../../graders/index.js';
-import type { Lang } from '../../src/engine/check.js';
+import type { Lang } from '../../src/engine/grader.js';
 import type { CheckResult, ExerciseResult, GradingReport, Status } from '../../src/engine/results.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { maxScoreOf } from '../../src/engine/runner.js';

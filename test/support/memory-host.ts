@@ -2,7 +2,7 @@
 // src/engine/views.ts filled from plain objects, and probes that answer the way
 // Docker's networking would for that state unless a test says otherwise.
 import type { HostFirewall } from '../../src/docker/host-firewall.js';
-import type { Grader, Lang } from '../../src/engine/check.js';
+import type { Grader, Lang } from '../../src/engine/grader.js';
 import type { Status } from '../../src/engine/results.js';
 import type { GradingContext } from '../../src/engine/context.js';
 import { loadExercise } from '../../src/engine/exercise.js';

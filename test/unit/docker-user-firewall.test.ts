@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as grader from '../../graders/docker-user-firewall.js';
 import { dockerUserFirewall, fateOf, misplacedRules, packetClassesOf } from '../../graders/docker-user-firewall.js';
-import { inLang, type Lang, type Outcome } from '../../src/engine/check.js';
+import { inLang, type Lang, type Outcome } from '../../src/engine/grader.js';
 import type { GradingContext } from '../../src/engine/context.js';
 import type { Bridge, FirewallState } from '../../src/net/firewall-state.js';
 import { evaluate } from '../../src/net/firewall.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { graders } from '../../graders/index.js';
-import { pass, type Grader } from '../../src/engine/check.js';
+import { pass, type Grader } from '../../src/engine/grader.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 
 describe('exercise metadata', () => {

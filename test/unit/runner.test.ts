@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fail, pass, type Check } from '../../src/engine/check.js';
+import { fail, pass, type Check } from '../../src/engine/grader.js';
 import { gradeExercise, runChecks } from '../../src/engine/runner.js';
 
 type Ctx = { calls: string[] };

@@ -1,4 +1,4 @@
-/** The vocabulary of graders and the runner: texts, outcomes, checks. What a run produces is in results.ts. */
+/** What a grader is made of: texts in both languages, outcomes, checks. What a run produces is in results.ts. */
 
 export type Lang = 'en' | 'ko';
 export type Localized = Record<Lang, string>;
