@@ -26,7 +26,7 @@ const NOT_FOUND = 127;
 
 // `iptables-save` is whichever backend the host's alternatives point to; dockerd may
 // have programmed the other one, so the one holding DOCKER-USER is used.
-const SAVE_PROGRAMS = ['iptables-save', 'iptables-nft-save', 'iptables-legacy-save'];
+export const SAVE_PROGRAMS = ['iptables-save', 'iptables-nft-save', 'iptables-legacy-save'];
 
 /** The engine's FirewallView for a real host (docker/ knows no engine/ types: the shapes match). */
 export class HostFirewall {

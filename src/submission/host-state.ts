@@ -1,57 +1,148 @@
 // What a submission may change on the engine's host, captured before it runs and put
 // back after grading: containers, networks and volumes by ID, and the filter table's
-// built-in chains, DOCKER-USER and user chains. Docker's own chains follow its
-// networks and are left to Docker.
+// built-in chains (rules and policies), DOCKER-USER and user chains. Docker's own
+// chains follow its networks and are left to Docker.
+//
+// The firewall is captured as `iptables-save -t filter` text, from the backend (nft or
+// legacy) that holds DOCKER-USER, and put back with one `iptables-restore --noflush` of
+// that same backend, fed the saved rule lines on stdin: the kernel takes the whole
+// table at once or nothing, and rule text (a comment holding `$(…)`) stays data,
+// because no shell ever reads it. Programs run by their absolute, root-owned paths.
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { errorMessage } from '../errors.js';
+import type { ExecResult } from '../docker/exec.js';
+import { SAVE_PROGRAMS, systemProgram } from '../docker/host-firewall.js';
 import { createdByDocknet, ignoreGone, knownRuns } from '../docker/labels.js';
+import { parseRuleset } from '../net/iptables.js';
 
-/** Chains whose rules a submission may touch and that are put back rule for rule. */
-const RESTORED_CHAINS = ['INPUT', 'FORWARD', 'OUTPUT', 'DOCKER-USER'];
 /** Docker's own chains: they follow its networks. */
 const DOCKER_CHAINS = /^DOCKER(-ISOLATION-STAGE-\d|-INGRESS|-FORWARD|-BRIDGE|-CT|-INTERNAL)?$/;
+const NOT_FOUND = 127;
+const FIREWALL_TIMEOUT_MS = 30_000;
+
+/** Runs a system program with `input` on its stdin; a program the system lacks exits with 127. */
+export type ProgramRunner = (argv: string[], input?: string) => Promise<ExecResult>;
+
+/** The program by its root-owned path (never PATH's), no shell, none of the grader's environment. */
+export const systemRunner: ProgramRunner = async ([program, ...args], input) => {
+  const path = systemProgram(program);
+  if (path === undefined) return { exitCode: NOT_FOUND, stdout: '', stderr: `${program}: no root-owned program` };
+  const result = await execa(path, args, {
+    reject: false,
+    timeout: FIREWALL_TIMEOUT_MS,
+    ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
+    extendEnv: false,
+    env: { LC_ALL: 'C' },
+  });
+  if (result.exitCode === undefined) throw new Error(`${program} did not run: ${result.shortMessage}`);
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+};
+
+/** The filter table as one backend's iptables-save printed it. */
+interface SavedFilter {
+  /** `iptables`, `iptables-nft` or `iptables-legacy`: its -save read the table, its -restore puts it back */
+  backend: string;
+  /** built-in chains and their policies, in saved order */
+  policies: Map<string, string>;
+  /** DOCKER-USER and the user chains that are not Docker's */
+  userChains: Set<string>;
+  /** the `-A` lines of those chains, verbatim and in order: iptables-restore reads them as iptables-save wrote them */
+  rules: string[];
+}
 
 export interface HostState {
   containers: Set<string>;
   networks: Set<string>;
   volumes: Set<string>;
-  /** rules (`iptables -S` lines beginning -A) per chain */
-  rules: Map<string, string[]>;
-  /** user chains (not built in, not Docker's) */
-  userChains: Set<string>;
+  filter: SavedFilter;
 }
 
-async function iptablesS(): Promise<string[]> {
-  const { stdout } = await execa('iptables', ['-w', '-S'], { stdin: 'ignore' });
-  return stdout.split('\n').filter(Boolean);
-}
-
-function readRules(lines: string[]): { rules: Map<string, string[]>; userChains: Set<string> } {
-  const rules = new Map<string, string[]>();
-  const userChains = new Set<string>();
-  for (const line of lines) {
-    const chainDecl = /^-N (\S+)/.exec(line);
-    if (chainDecl && !DOCKER_CHAINS.test(chainDecl[1]) && chainDecl[1] !== 'DOCKER-USER') userChains.add(chainDecl[1]);
-    const rule = /^-A (\S+) /.exec(line);
-    if (rule) rules.set(rule[1], [...(rules.get(rule[1]) ?? []), line]);
+/**
+ * Reads the filter table of the first backend holding DOCKER-USER. A table whose lines
+ * cannot be given back to iptables-restore one for one (a comment holding a newline
+ * splits a rule over lines) is refused before the solution runs, not found out after.
+ */
+async function saveFilter(run: ProgramRunner, backend?: string): Promise<SavedFilter> {
+  const findings: string[] = [];
+  for (const program of backend === undefined ? SAVE_PROGRAMS : [`${backend}-save`]) {
+    const { exitCode, stdout, stderr } = await run([program, '-t', 'filter']);
+    if (exitCode !== 0) {
+      findings.push(`${program}: ${stderr.trim().split('\n')[0] || `exit code ${exitCode}`}`);
+      continue;
+    }
+    if (!/^:DOCKER-USER /m.test(stdout)) {
+      findings.push(`${program}: no DOCKER-USER`);
+      continue;
+    }
+    return readSaved(program.replace(/-save$/, ''), stdout);
   }
-  return { rules, userChains };
+  throw new Error(`cannot save the filter table holding DOCKER-USER (${findings.join('; ')})`);
+}
+
+function readSaved(backend: string, text: string): SavedFilter {
+  const start = text.search(/^\*filter\s*$/m);
+  const end = text.indexOf('\nCOMMIT', start);
+  if (start < 0 || end < 0) throw new Error(`${backend}-save -t filter printed no complete filter table`);
+  const lines = text.slice(start, end).split('\n').slice(1);
+  const parsed = parseRuleset(text);
+  const ruleCount = [...parsed.chains.values()].reduce((n, c) => n + c.rules.length, 0);
+  const ruleLines = lines.filter((l) => l.startsWith('-A '));
+  if (ruleLines.length !== ruleCount || lines.some((l) => !/^(-A |:|#|$)/.test(l)))
+    throw new Error(
+      `${backend}-save -t filter printed a rule over several lines (a comment holding a newline): it cannot be restored exactly`,
+    );
+  const policies = new Map<string, string>();
+  const userChains = new Set<string>();
+  for (const chain of parsed.chains.values()) {
+    if (chain.policy !== undefined) policies.set(chain.name, chain.policy);
+    else if (!DOCKER_CHAINS.test(chain.name)) userChains.add(chain.name);
+  }
+  const kept = (line: string) => {
+    const chain = /^-A (\S+) /.exec(line)?.[1] ?? '';
+    return policies.has(chain) || userChains.has(chain);
+  };
+  return { backend, policies, userChains, rules: ruleLines.filter(kept) };
+}
+
+/**
+ * The input of `iptables-restore --noflush`: policies set, built-in chains flushed by
+ * `-F`, the other chains flushed (or made again) by being declared, every saved rule
+ * appended, then chains the submission added deleted. One COMMIT: all of it or none.
+ */
+export function restoreInput(before: SavedFilter, now: SavedFilter): string | undefined {
+  const added = [...now.userChains].filter((c) => !before.userChains.has(c));
+  const same =
+    added.length === 0 &&
+    [...before.userChains].every((c) => now.userChains.has(c)) &&
+    [...before.policies].every(([c, p]) => now.policies.get(c) === p) &&
+    before.rules.join('\n') === now.rules.join('\n');
+  if (same) return undefined;
+  return [
+    '*filter',
+    ...[...before.policies].map(([chain, policy]) => `:${chain} ${policy} [0:0]`),
+    ...[...before.userChains, ...added].map((chain) => `:${chain} - [0:0]`),
+    ...[...before.policies.keys()].map((chain) => `-F ${chain}`),
+    ...before.rules,
+    ...added.map((chain) => `-X ${chain}`),
+    'COMMIT',
+    '',
+  ].join('\n');
 }
 
 /** Everything but the grader's own probes (which the grader removes itself). */
-export async function captureHostState(docker: Docker): Promise<HostState> {
-  const [containers, networks, volumes, lines] = await Promise.all([
+export async function captureHostState(docker: Docker, run: ProgramRunner = systemRunner): Promise<HostState> {
+  const [containers, networks, volumes, filter] = await Promise.all([
     docker.listContainers({ all: true }),
     docker.listNetworks(),
     docker.listVolumes(),
-    iptablesS(),
+    saveFilter(run),
   ]);
   return {
     containers: new Set(containers.filter((c) => !createdByDocknet(c, knownRuns())).map((c) => c.Id)),
     networks: new Set(networks.map((n) => n.Id)),
     volumes: new Set((volumes.Volumes ?? []).map((v) => v.Name)),
-    ...readRules(lines),
+    filter,
   };
 }
 
@@ -59,7 +150,11 @@ export async function captureHostState(docker: Docker): Promise<HostState> {
  * Removes what appeared since `before` and puts the firewall back. Every step is
  * tried; what could not be undone is returned, one line each, for the report.
  */
-export async function restoreHostState(docker: Docker, before: HostState): Promise<string[]> {
+export async function restoreHostState(
+  docker: Docker,
+  before: HostState,
+  run: ProgramRunner = systemRunner,
+): Promise<string[]> {
   const problems: string[] = [];
   const attempt = async (what: string, step: () => Promise<unknown>) => {
     try {
@@ -97,25 +192,12 @@ export async function restoreHostState(docker: Docker, before: HostState): Promi
     await attempt(`volume ${v.Name} could not be removed`, () => docker.getVolume(v.Name).remove().catch(ignoreGone));
   }
 
-  // Chains first exist again, then every chain holds its old rules, and only then can
-  // chains the submission added, no longer jumped to, go.
-  const now = readRules(await iptablesS());
-  for (const chain of [...before.userChains].filter((c) => !now.userChains.has(c))) {
-    await attempt(`chain ${chain} could not be created again`, () => execa('iptables', ['-w', '-N', chain]));
-  }
-  for (const chain of [...RESTORED_CHAINS, ...before.userChains]) {
-    const was = before.rules.get(chain) ?? [];
-    if ((now.rules.get(chain) ?? []).join('\n') === was.join('\n')) continue;
-    await attempt(`chain ${chain} could not be put back`, async () => {
-      await execa('iptables', ['-w', '-F', chain]);
-      for (const rule of was) await execa('sh', ['-c', `iptables -w ${rule}`]);
-    });
-  }
-  for (const chain of [...now.userChains].filter((c) => !before.userChains.has(c))) {
-    await attempt(`chain ${chain} could not be deleted`, async () => {
-      await execa('iptables', ['-w', '-F', chain]);
-      await execa('iptables', ['-w', '-X', chain]);
-    });
-  }
+  await attempt(`the filter table (${before.filter.backend}) could not be put back`, async () => {
+    const input = restoreInput(before.filter, await saveFilter(run, before.filter.backend));
+    if (input === undefined) return;
+    const { exitCode, stderr } = await run([`${before.filter.backend}-restore`, '-w', '5', '--noflush'], input);
+    if (exitCode !== 0)
+      throw new Error(`${before.filter.backend}-restore: ${stderr.trim() || `exit code ${exitCode}`}`);
+  });
   return problems;
 }
