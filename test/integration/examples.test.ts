@@ -50,4 +50,28 @@ describe('CI templates in examples/', () => {
       }
     });
   }
+
+  // Least privilege: the solution runs as root in these jobs, so they hold no token it could use, and run only code fixed by its hash.
+  for (const file of readdirSync(EXAMPLES).filter((f) => f.startsWith('github-actions'))) {
+    it(`${file} reads the repository only, keeps no credentials and pins every action to a commit`, () => {
+      const text = readFileSync(join(EXAMPLES, file), 'utf8');
+      const workflow = parse(text) as {
+        permissions?: unknown;
+        jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>;
+      };
+      expect(workflow.permissions).to.deep.equal({ contents: 'read' });
+      const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+      const uses = steps.flatMap((step) => (step.uses ? [step.uses] : []));
+      expect(uses).to.not.be.empty;
+      for (const action of uses) expect(action, action).to.match(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      for (const line of text.split('\n').filter((l) => /uses: /.test(l)))
+        expect(line, 'the version the hash stands for').to.match(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+      for (const checkout of checkouts) expect(checkout.with?.['persist-credentials']).to.equal(false);
+    });
+  }
+
+  it('gitlab-ci.yml names no fixed /tmp path', () => {
+    expect(readFileSync(join(EXAMPLES, 'gitlab-ci.yml'), 'utf8')).to.not.include('/tmp/');
+  });
 });
