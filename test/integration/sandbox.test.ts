@@ -51,7 +51,9 @@ async function hostState(watched: string[]): Promise<Record<string, string>> {
     state[`iptables ${table}`] = strip(await text('iptables-save', ['-t', table]));
     state[`ip6tables ${table}`] = strip(await text('ip6tables-save', ['-t', table]));
   }
-  state['ip route'] = await text('ip', ['route', 'show', 'table', 'all']);
+  // a bridge's carrier ("linkdown") follows whether any container is attached right now, which the
+  // containers below show; the routes themselves are what a solution must not change
+  state['ip route'] = (await text('ip', ['route', 'show', 'table', 'all'])).replace(/ linkdown/g, '');
   state['ip rule'] = await text('ip', ['rule']);
   state['ip6 rule'] = await text('ip', ['-6', 'rule']);
   // counters that move by themselves are not state
