@@ -12,6 +12,7 @@ import {
   transportOf,
   withCheckTimeout,
   withExercises,
+  withBom,
   withGradescope,
   withReports,
 } from './options.js';
@@ -29,7 +30,10 @@ export const gradeCommand = defineCommand({
   describe:
     "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
   builder: (y) =>
-    withGradescope(withReports(withCheckTimeout(withExercises(y)), '(--submission) '), '(--submission) ')
+    withBom(
+      withGradescope(withReports(withCheckTimeout(withExercises(y)), '(--submission) '), '(--submission) '),
+      '(--roster, --submissions) ',
+    )
       .option('roster', {
         type: 'string',
         describe: say(
@@ -153,6 +157,7 @@ export const gradeCommand = defineCommand({
             out: argv.out,
             shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
             jobs: argv.jobs,
+            bom: argv.bom,
           },
           life,
         );
@@ -165,6 +170,7 @@ export const gradeCommand = defineCommand({
           concurrency: argv.concurrency,
           studentTimeoutMs: argv.studentTimeout * 1000,
           resume: argv.resume,
+          bom: argv.bom,
           transport: transportOf(argv),
         },
         life,

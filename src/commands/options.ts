@@ -256,6 +256,15 @@ export function withReports<T>(y: Argv<T>, note = '') {
   );
 }
 
+/** `--bom`: Excel opens a CSV in the system's code page, so Korean names need the UTF-8 byte order mark. */
+export function withBom<T>(y: Argv<T>, note = '') {
+  return y.option('bom', {
+    type: 'boolean',
+    default: false,
+    describe: `${note}${say('start gradebook.csv with a UTF-8 byte order mark, so Excel shows Korean names right')}`,
+  });
+}
+
 /** Where Gradescope's harness reads the results of run_autograder. */
 export const GRADESCOPE_RESULTS = '/autograder/results/results.json';
 

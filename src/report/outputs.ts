@@ -20,6 +20,8 @@ export interface Outputs {
   minScore?: number;
   gradescope?: string;
   gradebook?: string;
+  /** the gradebook starts with a UTF-8 byte order mark */
+  bom?: boolean;
   html?: string;
   /** the language of the HTML page's own words */
   lang?: Lang;
@@ -32,7 +34,7 @@ export function reportersFor(outputs: Outputs): Reporter[] {
     outputs.junit && junitReporter(outputs.junit),
     outputs.markdown && markdownReporter(outputs.markdown, outputs.minScore),
     outputs.gradescope && gradescopeReporter(outputs.gradescope),
-    outputs.gradebook && gradebookReporter(outputs.gradebook),
+    outputs.gradebook && gradebookReporter(outputs.gradebook, outputs.bom),
     outputs.html && htmlReporter(outputs.html, outputs.lang ?? 'en'),
     outputs.console && consoleReporter(outputs.console),
   ].filter((r): r is Reporter => Boolean(r));

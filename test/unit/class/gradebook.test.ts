@@ -90,6 +90,14 @@ describe('gradebook', () => {
 
   it('has one row per roster student in roster order, empty scores where there is no grade', () => {
     const rows: Record<string, string>[] = parse(renderGradebook(roster, results), { columns: true });
+    const perCheck = ['net/net-0', 'net/net-1', 'dns/dns-0'];
+    expect(rows.map((r) => perCheck.map((c) => r[c]))).to.deep.equal([
+      ['1', '2', '2'],
+      ['1', '0', '0'],
+      ['', '', ''],
+      ['', '', ''],
+    ]);
+    for (const r of rows) for (const c of perCheck) delete r[c];
     expect(rows).to.deep.equal([
       { id: 's1', name: 'Name s1', net: '3', dns: '2', total: '5', max: '5', status: 'graded', detail: '' },
       { id: 's2', name: "'=cmd|calc", net: '1', dns: '0', total: '1', max: '5', status: 'graded', detail: '' },
@@ -105,6 +113,34 @@ describe('gradebook', () => {
       },
       { id: 's4', name: 'Name s4', net: '', dns: '', total: '', max: '5', status: 'not-graded', detail: '' },
     ]);
+  });
+
+  it("puts one column per check after the exercises' columns, from the exercises graded when known", () => {
+    const withChecks: ExerciseColumn[] = [
+      {
+        id: 'net',
+        maxScore: 3,
+        checks: [
+          { id: 'net-0', maxPoints: 1 },
+          { id: 'net-1', maxPoints: 2 },
+        ],
+      },
+      { id: 'dns', maxScore: 2, checks: [{ id: 'dns-0', maxPoints: 2 }] },
+    ];
+    const csv = gradebookReporter('g.csv').render({
+      kind: 'class',
+      class: classResults(withChecks, [student('s4')], new Map()),
+    });
+    expect(csv.split('\n')[0]).to.equal('id,name,net,dns,net/net-0,net/net-1,dns/dns-0,total,max,status,detail');
+  });
+
+  it('starts with a UTF-8 byte order mark only when asked, so Excel reads Korean names right', () => {
+    const korean = [{ ...student('s1'), name: '김민지' }];
+    const graded = { kind: 'class', class: classResults(columns, korean, results) } as const;
+    expect(gradebookReporter('g.csv', true).render(graded))
+      .to.match(/^\uFEFFid,name,/)
+      .and.contain('김민지');
+    expect(gradebookReporter('g.csv').render(graded)).to.match(/^id,name,/);
   });
 
   it('tells a report with undecided checks apart, and names them', () => {
