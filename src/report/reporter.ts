@@ -15,6 +15,8 @@ export type Graded =
 export interface Reporter {
   /** the file it writes; the terminal when absent */
   readonly path?: string;
+  /** the file is added to, not replaced (a CI job's summary that earlier steps also write) */
+  readonly append?: boolean;
   /** the report's text; a format asked for a kind of run it has no view of throws (a wiring mistake) */
   render(graded: Graded): string;
 }
