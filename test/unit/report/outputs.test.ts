@@ -35,7 +35,7 @@ describe('choosing and writing reports', () => {
     const { stdout, filesThen } = await capture(() => writeReports(reportersFor(outputs), graded), dir);
     expect(readdirSync(dir).sort()).to.deep.equal(['r.json', 'sub']);
     expect(filesThen.sort()).to.deep.equal(['r.json', 'sub']);
-    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).to.deep.equal(report);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).to.deep.equal({ schemaVersion: 1, ...report });
     expect(readFileSync(join(dir, 'sub', 'junit.xml'), 'utf8')).to.match(/^<\?xml/);
     expect(stdout).to.match(/^Docker 20\.10\.24 \(API 1\.41\)/);
   });

@@ -5,8 +5,10 @@ import { expect } from 'chai';
 import { forStudents } from '../../../src/engine/results.js';
 import { packageRoot } from '../../../src/paths.js';
 import { gradescopeFailure, gradescopeReporter } from '../../../src/report/gradescope.js';
+import { jsonReporter } from '../../../src/report/json.js';
 import type { Graded } from '../../../src/report/reporter.js';
 import { graded, notGraded, report } from './ordinary.js';
+import { outputs } from './renders.js';
 
 // ajv is no dependency of docknet's: the one that resolves (6.x, through eslint) is enough to validate a test's output
 const Ajv = createRequire(import.meta.url)('ajv') as new (opts?: object) => {
@@ -52,5 +54,27 @@ describe("Gradescope's results.json", () => {
   it('holds the schema to what Gradescope documents', () => {
     expect(validate({ output: 'no score anywhere', tests: [{ name: 'a', max_score: 1 }] })).to.equal(false);
     expect(validate({ score: 1, tests: [{ name: 'a', visibility: 'students' }] })).to.equal(false);
+  });
+});
+
+describe('the JSON report', () => {
+  const validate = new Ajv({ allErrors: true }).compile(
+    JSON.parse(readFileSync(join(packageRoot, 'schema', 'docknet-report.schema.json'), 'utf8')) as object,
+  );
+  const files = ['report.json', 'summary.json'];
+  for (const file of files)
+    it(`${file} carries its schemaVersion and is valid by the schema the package ships`, () => {
+      const json = JSON.parse(outputs[file]()) as { schemaVersion: number };
+      expect(json.schemaVersion).to.equal(1);
+      expect(validate(json), JSON.stringify(validate.errors)).to.equal(true);
+    });
+  for (const result of [graded, notGraded])
+    it(`a student's result (${result.status}) is valid by it too`, () => {
+      const json = JSON.parse(jsonReporter('r.json').render({ kind: 'student', result }));
+      expect(validate(json), JSON.stringify(validate.errors)).to.equal(true);
+    });
+  it('ships in the package', () => {
+    const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).to.include('schema/docknet-report.schema.json');
   });
 });
