@@ -4,7 +4,11 @@ import { maxScoreOf, type Exercise } from '../engine/runner.js';
 import { sharedEngineIds } from './engine-ids.js';
 
 export function exerciseColumns(exercises: Pick<Exercise<unknown>, 'id' | 'checks'>[]): ExerciseColumn[] {
-  return exercises.map((e) => ({ id: e.id, maxScore: maxScoreOf(e) }));
+  return exercises.map((e) => ({
+    id: e.id,
+    maxScore: maxScoreOf(e),
+    checks: e.checks.map((c) => ({ id: c.id, maxPoints: c.points })),
+  }));
 }
 
 export function summarize(

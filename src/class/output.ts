@@ -51,11 +51,13 @@ export async function writeClassFiles(
   roster: Student[],
   results: Map<string, StudentResult>,
   lang: Lang = 'en',
+  bom = false,
 ): Promise<void> {
   const graded = { kind: 'class', class: classResults(columns, roster, results) } as const;
   await writeReports(
     reportersFor({
       gradebook: join(out, 'gradebook.csv'),
+      bom,
       json: join(out, 'summary.json'),
       html: join(out, 'report.html'),
       lang,

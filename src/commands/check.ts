@@ -1,15 +1,19 @@
 import { allPassed, forStudents } from '../engine/results.js';
 import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
+import { atomicWrite } from '../atomic-file.js';
+import { gradescopeFailure } from '../report/gradescope.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { runCommand } from './lifecycle.js';
 import {
   defineCommand,
+  gradescopePath,
   gradingOptions,
   say,
   transportOf,
   withCheckTimeout,
   withExerciseFolders,
+  withGradescope,
   withReports,
 } from './options.js';
 import { selectGraders } from './select.js';
@@ -20,7 +24,7 @@ export const checkCommand = defineCommand({
   command: 'check [exercise..]',
   describe: say('grade exercises on the engine (all when none is named)'),
   builder: (y) =>
-    withReports(withCheckTimeout(withExerciseFolders(y)))
+    withGradescope(withReports(withCheckTimeout(withExerciseFolders(y))))
       .option('watch', {
         type: 'boolean',
         default: false,
@@ -37,26 +41,45 @@ export const checkCommand = defineCommand({
     runCommand(async (life) => {
       const options = gradingOptions(argv);
       const exercises = selectGraders(argv.exercise, argv.exercises).map((g) => loadExercise(g, argv.lang));
-      const session = await life.open(() =>
-        GradingSession.open(argv.host, {
-          apiTimeoutMs: options.apiTimeoutMs,
-          probeImage: true,
-          transport: transportOf(argv),
-          onImage: (line) => process.stderr.write(`docknet: ${line}\n`),
-        }),
-      );
-      if (argv.watch) return watch(session, exercises, options, life);
+      const gradescope = gradescopePath(argv.gradescope);
+      const started = Date.now();
+      const grade = async () => {
+        const session = await life.open(() =>
+          GradingSession.open(argv.host, {
+            apiTimeoutMs: options.apiTimeoutMs,
+            probeImage: true,
+            transport: transportOf(argv),
+            onImage: (line) => process.stderr.write(`docknet: ${line}\n`),
+          }),
+        );
+        if (argv.watch) return watch(session, exercises, options, life);
+        // No report is written for a run that did not finish: `race` gives up once the probes are gone.
+        return life.race(() => session.grade(exercises, options));
+      };
+      let unredacted: Awaited<ReturnType<typeof grade>>;
+      try {
+        unredacted = await grade();
+      } catch (err) {
+        // Gradescope shows the student why, as a failed autograder run rather than a zero; the error still ends the run.
+        if (gradescope !== undefined && !life.signal)
+          await atomicWrite(
+            gradescope,
+            gradescopeFailure(err instanceof Error ? err.message : String(err), Date.now() - started),
+          );
+        throw err;
+      }
+      if (typeof unredacted === 'number') return unredacted;
 
-      // No report is written for a run that did not finish: `race` gives up once the probes are gone.
-      const report = forStudents(await life.race(() => session.grade(exercises, options)), argv.lang);
+      const report = forStudents(unredacted, argv.lang);
       const outputs = {
         json: argv.json,
         junit: argv.junit || undefined,
+        gradescope,
         html: argv.html,
         lang: argv.lang,
         console: { lang: argv.lang, color: argv.color },
       };
-      await writeReports(reportersFor(outputs), { kind: 'report', report });
+      await writeReports(reportersFor(outputs), { kind: 'report', report, unredacted });
       return allPassed(report) ? 0 : 1;
     }),
 });

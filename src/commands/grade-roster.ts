@@ -29,6 +29,8 @@ export interface RosterArgs extends GradingOptions {
   /** take only students whose result in `out` is missing or not fully graded */
   resume: boolean;
   lang: Lang;
+  /** gradebook.csv starts with a UTF-8 byte order mark */
+  bom?: boolean;
   /** --insecure, --ssh-accept-new */
   transport?: TransportPolicy;
 }
@@ -106,7 +108,7 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
     progress.end();
   }
 
-  await writeClassFiles(args.out, columns, roster, results, args.lang);
+  await writeClassFiles(args.out, columns, roster, results, args.lang, args.bom);
   return life.exitCode ?? (roster.every((s) => results.get(s.id)?.status === 'graded') ? 0 : 1);
 }
 

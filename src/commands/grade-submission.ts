@@ -22,6 +22,8 @@ export interface SubmissionArgs extends SubmissionCommonArgs {
   /** false: --no-junit */
   junit: string | false;
   minScore?: number;
+  /** Gradescope's results.json */
+  gradescope?: string;
 }
 
 /** Runs one submitted solution in a sandbox (or, asked, directly on this machine, putting the host back) and grades it. */
@@ -30,7 +32,7 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
   let result: StudentResult;
   if (args.sandbox) {
-    const reports = [args.json, args.junit, args.markdown]
+    const reports = [args.json, args.junit, args.markdown, args.gradescope]
       .filter((f): f is string => typeof f === 'string')
       .map((f) => dirname(resolve(f)));
     const { options, done } = await prepareSandboxes(args, [dirname(resolve(args.dir)), ...reports]);
@@ -57,7 +59,8 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
     );
   }
   if (life.signal) return life.exitCode!;
-  // a CI job's reports are the student's to read
+  // a CI job's reports are the student's to read; Gradescope hides hidden checks by visibility of its own
+  const unredacted = result.report;
   if (result.report) result = { ...result, report: forStudents(result.report, args.lang) };
 
   const outputs = {
@@ -65,9 +68,10 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
     junit: args.junit || undefined,
     markdown: args.markdown,
     minScore: args.minScore,
+    gradescope: args.gradescope,
     console: { lang: args.lang, color: args.color },
   };
-  await writeReports(reportersFor(outputs), { kind: 'student', result });
+  await writeReports(reportersFor(outputs), { kind: 'student', result, unredacted });
   for (const p of result.problems ?? []) process.stderr.write(`docknet: cleanup: ${visible(p)}\n`);
   if (!result.report) return 1;
   if (args.minScore !== undefined) {

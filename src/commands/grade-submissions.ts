@@ -29,6 +29,8 @@ export interface SubmissionsArgs extends SubmissionCommonArgs {
   shard?: [number, number];
   /** sandboxes graded at once */
   jobs: number;
+  /** gradebook.csv starts with a UTF-8 byte order mark */
+  bom?: boolean;
 }
 
 /** Every submission directory in `dir` (or one shard of them) into a gradebook: each in a sandbox of its own, `jobs` at once, or (--no-sandbox) one after another on this machine. */
@@ -63,7 +65,7 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
       `${visible(`[${results.size}/${roster.length}] ${student.id}: ${score}${result.problems ? ` (cleanup: ${result.problems.join('; ')})` : ''}`)}\n`,
     );
   }
-  await writeClassFiles(args.out, columns, roster, results, args.lang);
+  await writeClassFiles(args.out, columns, roster, results, args.lang, args.bom);
   if (args.markdown)
     await writeReports(reportersFor({ markdown: args.markdown }), {
       kind: 'class',
@@ -113,7 +115,7 @@ async function gradeSandboxed(
   } finally {
     done();
   }
-  await writeClassFiles(args.out, columns, roster, results, args.lang);
+  await writeClassFiles(args.out, columns, roster, results, args.lang, args.bom);
   if (args.markdown)
     await writeReports(reportersFor({ markdown: args.markdown }), {
       kind: 'class',

@@ -6,11 +6,14 @@ import { gradeSubmissions } from './grade-submissions.js';
 import { runCommand } from './lifecycle.js';
 import {
   defineCommand,
+  gradescopePath,
   gradingOptions,
   say,
   transportOf,
   withCheckTimeout,
   withExercises,
+  withBom,
+  withGradescope,
   withReports,
 } from './options.js';
 
@@ -27,7 +30,10 @@ export const gradeCommand = defineCommand({
   describe:
     "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
   builder: (y) =>
-    withReports(withCheckTimeout(withExercises(y)), '(--submission) ')
+    withBom(
+      withGradescope(withReports(withCheckTimeout(withExercises(y)), '(--submission) '), '(--submission) '),
+      '(--roster, --submissions) ',
+    )
       .option('roster', {
         type: 'string',
         describe: say(
@@ -106,6 +112,9 @@ export const gradeCommand = defineCommand({
       .check((argv) => {
         const modes = [argv.roster, argv.submission, argv.submissions].filter((m) => m !== undefined);
         if (modes.length !== 1) throw new UsageError('give exactly one of --roster, --submission or --submissions');
+        // a class's students each get a results.json in --out already
+        if (argv.gradescope !== undefined && argv.submission === undefined)
+          throw new UsageError('--gradescope is for --submission (--roster writes one results.json per student)');
         if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1))
           throw new UsageError('--concurrency must be a whole number of at least 1');
         if (!(Number.isInteger(argv.jobs) && argv.jobs >= 1))
@@ -129,7 +138,14 @@ export const gradeCommand = defineCommand({
       };
       if (argv.submission !== undefined) {
         return gradeOneSubmission(
-          { ...common, dir: argv.submission, json: argv.json, junit: argv.junit, minScore: argv.minScore },
+          {
+            ...common,
+            dir: argv.submission,
+            json: argv.json,
+            junit: argv.junit,
+            minScore: argv.minScore,
+            gradescope: gradescopePath(argv.gradescope),
+          },
           life,
         );
       }
@@ -141,6 +157,7 @@ export const gradeCommand = defineCommand({
             out: argv.out,
             shard: argv.shard === undefined ? undefined : parseShard(argv.shard),
             jobs: argv.jobs,
+            bom: argv.bom,
           },
           life,
         );
@@ -153,6 +170,7 @@ export const gradeCommand = defineCommand({
           concurrency: argv.concurrency,
           studentTimeoutMs: argv.studentTimeout * 1000,
           resume: argv.resume,
+          bom: argv.bom,
           transport: transportOf(argv),
         },
         life,

@@ -110,6 +110,10 @@ export const describeKo: Record<string, string> = {
   'seconds an Engine API call or probe command may take': 'Engine API 호출이나 프로브 명령 하나에 허용하는 초',
   'exercise ids (all when none is named)': '과제 id (지정하지 않으면 모두)',
   'seconds one check may take': '채점 항목 하나에 허용하는 초',
+  "write Gradescope's results.json to this file (no file named: /autograder/results/results.json)":
+    'Gradescope의 results.json을 이 파일에 씀 (파일을 지정하지 않으면 /autograder/results/results.json)',
+  'start gradebook.csv with a UTF-8 byte order mark, so Excel shows Korean names right':
+    'gradebook.csv를 UTF-8 BOM으로 시작해 Excel에서 한글 이름이 제대로 보이게 함',
   'write the JSON report to this file': 'JSON 보고서를 이 파일에 씀',
   'write the JUnit XML report to this file (--no-junit: none)':
     'JUnit XML 보고서를 이 파일에 씀 (--no-junit: 쓰지 않음)',

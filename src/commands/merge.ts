@@ -6,23 +6,25 @@ import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import type { Student } from '../class/roster.js';
 import type { Lang } from '../engine/grader.js';
 import { UsageError, errorMessage } from '../errors.js';
-import { defineCommand, say } from './options.js';
+import { defineCommand, say, withBom } from './options.js';
 import { selectSubmissions } from './submission-common.js';
 
 export const mergeCommand = defineCommand({
   command: 'merge <dirs..>',
   describe: 'join the output directories of --shard runs into one gradebook',
   builder: (y) =>
-    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', {
-      type: 'string',
-      demandOption: true,
-      describe: say('directory for the merged gradebook and reports'),
-    }),
-  run: (argv) => merge({ out: argv.out, dirs: argv.dirs, lang: argv.lang }),
+    withBom(
+      y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: say('directory for the merged gradebook and reports'),
+      }),
+    ),
+  run: (argv) => merge({ out: argv.out, dirs: argv.dirs, lang: argv.lang, bom: argv.bom }),
 });
 
 /** Combines the output directories of shards into one, as if one machine had graded them all. */
-async function merge(args: { out: string; dirs: string[]; lang: Lang }): Promise<number> {
+async function merge(args: { out: string; dirs: string[]; lang: Lang; bom: boolean }): Promise<number> {
   const results = new Map<string, StudentResult>();
   const sources = new Map<string, string>();
   for (const dir of args.dirs) {
@@ -67,6 +69,6 @@ async function merge(args: { out: string; dirs: string[]; lang: Lang }): Promise
   await mkdir(join(args.out, 'students'), { recursive: true });
   for (const student of roster)
     await cp(sources.get(student.id)!, join(args.out, 'students', student.slug), { recursive: true });
-  await writeClassFiles(args.out, columns, roster, results, args.lang);
+  await writeClassFiles(args.out, columns, roster, results, args.lang, args.bom);
   return 0;
 }

@@ -256,6 +256,31 @@ export function withReports<T>(y: Argv<T>, note = '') {
   );
 }
 
+/** `--bom`: Excel opens a CSV in the system's code page, so Korean names need the UTF-8 byte order mark. */
+export function withBom<T>(y: Argv<T>, note = '') {
+  return y.option('bom', {
+    type: 'boolean',
+    default: false,
+    describe: `${note}${say('start gradebook.csv with a UTF-8 byte order mark, so Excel shows Korean names right')}`,
+  });
+}
+
+/** Where Gradescope's harness reads the results of run_autograder. */
+export const GRADESCOPE_RESULTS = '/autograder/results/results.json';
+
+/** `--gradescope [PATH]`: Gradescope's results.json, at GRADESCOPE_RESULTS when no path is given. */
+export function withGradescope<T>(y: Argv<T>, note = '') {
+  return y.option('gradescope', {
+    type: 'string',
+    describe: `${note}${say("write Gradescope's results.json to this file (no file named: /autograder/results/results.json)")}`,
+  });
+}
+
+/** The file --gradescope asked for; yargs gives an empty string when it had no value. */
+export function gradescopePath(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value || GRADESCOPE_RESULTS;
+}
+
 /** How the engine may be reached: --insecure, --ssh-accept-new. */
 export function transportOf(argv: Pick<Globals, 'insecure' | 'ssh-accept-new'>): TransportPolicy {
   return { insecure: argv.insecure, sshAcceptNew: argv['ssh-accept-new'] };

@@ -119,10 +119,12 @@ export interface StudentResult {
   finishedAt: string;
 }
 
-/** One gradebook column: an exercise and its maximum score. */
+/** One gradebook column: an exercise and its maximum score, and its checks' own columns. */
 export interface ExerciseColumn {
   id: string;
   maxScore: number;
+  /** absent when joined from earlier runs' results (merge): the gradebook takes them from a graded report */
+  checks?: { id: string; maxPoints: number }[];
 }
 
 /** An engine ID that several endpoints reported (cloned VMs): each was graded on its own. */

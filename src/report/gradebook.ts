@@ -1,6 +1,6 @@
 // The gradebook an LMS or a spreadsheet imports: one CSV row per roster student.
 import { stringify } from 'csv-stringify/sync';
-import type { ClassResults, StudentResult } from '../engine/results.js';
+import type { ClassResults, ExerciseColumn, StudentResult } from '../engine/results.js';
 import { noView, type Graded, type Reporter } from './reporter.js';
 import { visible } from './text.js';
 
@@ -10,13 +10,38 @@ function safeText(text: string): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
+/** Excel reads a CSV as the system's code page unless it starts with a byte order mark. */
+const BOM = '\uFEFF';
+
+/** Every check's column, `<exercise>/<check>`: from the exercises graded, or else from any report that has them. */
+function checkColumns(
+  exercises: ExerciseColumn[],
+  results: ClassResults['results'],
+): { exercise: string; check: string }[] {
+  return exercises.flatMap((e) => {
+    const graded = [...results.values()].find((r) => r.report?.exercises.some((x) => x.id === e.id));
+    const checks = e.checks ?? graded?.report?.exercises.find((x) => x.id === e.id)?.checks ?? [];
+    return checks.map((c) => ({ exercise: e.id, check: c.id }));
+  });
+}
+
 /**
- * One row per roster student, in roster order: scores per exercise, total, status.
+ * One row per roster student, in roster order: scores per exercise, then points per check, total, status.
  * Students without a score (an error, or not graded yet) have empty score cells:
  * an LMS reads an empty cell as "no grade", not as zero.
  */
 function renderGradebook({ columns: exercises, roster, results }: ClassResults): string {
-  const header = ['id', 'name', ...exercises.map((e) => e.id), 'total', 'max', 'status', 'detail'];
+  const checks = checkColumns(exercises, results);
+  const header = [
+    'id',
+    'name',
+    ...exercises.map((e) => e.id),
+    ...checks.map((c) => `${c.exercise}/${c.check}`),
+    'total',
+    'max',
+    'status',
+    'detail',
+  ];
   const max = exercises.reduce((s, e) => s + e.maxScore, 0);
   const rows = roster.map((student) => {
     const result = results.get(student.id);
@@ -24,6 +49,10 @@ function renderGradebook({ columns: exercises, roster, results }: ClassResults):
     const scores = exercises.map((e) => {
       const r = report?.exercises.find((x) => x.id === e.id);
       return r ? String(r.score) : '';
+    });
+    const points = checks.map(({ exercise, check }) => {
+      const c = report?.exercises.find((x) => x.id === exercise)?.checks.find((x) => x.id === check);
+      return c ? String(c.points) : '';
     });
     const total = report
       ? String(report.exercises.filter((x) => exercises.some((e) => e.id === x.id)).reduce((s, x) => s + x.score, 0))
@@ -40,6 +69,7 @@ function renderGradebook({ columns: exercises, roster, results }: ClassResults):
       safeText(student.id),
       safeText(student.name),
       ...scores,
+      ...points,
       total,
       String(max),
       result?.status ?? 'not-graded',
@@ -61,12 +91,13 @@ function erroredChecks(result: StudentResult): string[] {
   );
 }
 
-export function gradebookReporter(path: string): Reporter {
+/** `bom`: start with a UTF-8 byte order mark, for Excel. */
+export function gradebookReporter(path: string, bom = false): Reporter {
   return {
     path,
     render(graded: Graded): string {
       if (graded.kind !== 'class') throw noView('gradebook', graded);
-      return renderGradebook(graded.class);
+      return `${bom ? BOM : ''}${renderGradebook(graded.class)}`;
     },
   };
 }

@@ -89,10 +89,14 @@ function renderBatch({ columns, roster, results, summary }: ClassResults): strin
   return `${lines.join('\n')}\n`;
 }
 
-/** A submission's page, with the pass mark when there is one, or a batch's table of submissions. */
-export function markdownReporter(path: string, minScore?: number): Reporter {
+/**
+ * A submission's page, with the pass mark when there is one, or a batch's table of submissions.
+ * `append`: added to the file (a CI job's summary) rather than replacing it.
+ */
+export function markdownReporter(path: string, minScore?: number, append = false): Reporter {
   return {
     path,
+    append,
     render(graded: Graded): string {
       if (graded.kind === 'student') return renderSubmission(graded.result, minScore);
       if (graded.kind === 'class') return renderBatch(graded.class);

@@ -1,4 +1,6 @@
 // Where the formats are chosen, once, and how the chosen reports are written.
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { atomicWrite } from '../atomic-file.js';
 import type { Lang } from '../engine/grader.js';
 import { consoleReporter, type ConsoleOptions } from './console.js';
@@ -20,6 +22,8 @@ export interface Outputs {
   minScore?: number;
   gradescope?: string;
   gradebook?: string;
+  /** the gradebook starts with a UTF-8 byte order mark */
+  bom?: boolean;
   html?: string;
   /** the language of the HTML page's own words */
   lang?: Lang;
@@ -30,12 +34,21 @@ export function reportersFor(outputs: Outputs): Reporter[] {
   return [
     outputs.json && jsonReporter(outputs.json),
     outputs.junit && junitReporter(outputs.junit),
-    outputs.markdown && markdownReporter(outputs.markdown, outputs.minScore),
+    outputs.markdown && markdownReporter(outputs.markdown, outputs.minScore, isStepSummary(outputs.markdown)),
     outputs.gradescope && gradescopeReporter(outputs.gradescope),
-    outputs.gradebook && gradebookReporter(outputs.gradebook),
+    outputs.gradebook && gradebookReporter(outputs.gradebook, outputs.bom),
     outputs.html && htmlReporter(outputs.html, outputs.lang ?? 'en'),
     outputs.console && consoleReporter(outputs.console),
   ].filter((r): r is Reporter => Boolean(r));
+}
+
+/**
+ * GitHub's job summary is the file in $GITHUB_STEP_SUMMARY, shared by every step of the job:
+ * a Markdown report written there joins what the other steps wrote instead of replacing it.
+ */
+function isStepSummary(path: string): boolean {
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  return summary !== undefined && summary !== '' && resolve(summary) === resolve(path);
 }
 
 /**
@@ -43,7 +56,17 @@ export function reportersFor(outputs: Outputs): Reporter[] {
  * text only once all files are in place.
  */
 export async function writeReports(reporters: Reporter[], graded: Graded): Promise<void> {
-  const texts = reporters.map((r) => ({ path: r.path, text: r.render(graded) }));
-  await Promise.all(texts.map(({ path, text }) => path !== undefined && atomicWrite(path, text)));
+  const texts = reporters.map((r) => ({ path: r.path, append: r.append, text: r.render(graded) }));
+  await Promise.all(
+    texts.map(
+      ({ path, append, text }) => path !== undefined && (append ? appendTo(path, text) : atomicWrite(path, text)),
+    ),
+  );
   for (const { path, text } of texts) if (path === undefined) process.stdout.write(text);
+}
+
+/** A report added to a shared file: in one write, after a blank line that keeps it apart from what is there. */
+async function appendTo(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, `\n${text}`, 'utf8');
 }

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -74,4 +75,47 @@ describe('CI templates in examples/', () => {
   it('gitlab-ci.yml names no fixed /tmp path', () => {
     expect(readFileSync(join(EXAMPLES, 'gitlab-ci.yml'), 'utf8')).to.not.include('/tmp/');
   });
+});
+
+/** The docknet command lines of a shell script, its engine and submission pointing nowhere and its results into `results`. */
+function scriptCommands(text: string, results: string): string[][] {
+  return text
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('docknet '))
+    .map((line) =>
+      line
+        .slice('docknet '.length)
+        .replace(/"\$ENDPOINT"/g, `unix://${NOWHERE}/docker.sock`)
+        .replace(/\/autograder\/submission\b/g, NOWHERE)
+        .replace(/--gradescope(?=\s|$)/, `--gradescope ${results}`)
+        .split(/\s+/),
+    );
+}
+
+/** Gradescope's run_autograder scripts call docknet with options it has, and a run that cannot grade still leaves results.json. */
+describe('Gradescope autograders in examples/gradescope/', () => {
+  const root = join(EXAMPLES, 'gradescope');
+  for (const setup of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()))
+    it(`${setup.name}/run_autograder's docknet commands parse`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'docknet-gradescope-'));
+      try {
+        const results = join(dir, 'results.json');
+        const commands = scriptCommands(readFileSync(join(root, setup.name, 'run_autograder'), 'utf8'), results);
+        expect(commands, 'docknet commands').to.not.be.empty;
+        for (const args of commands) {
+          const run = await docknet(args);
+          expect(run.exitCode, `${args.join(' ')}: ${run.all}`).to.equal(2);
+          expect(run.all, args.join(' ')).to.not.match(/Unknown argument|Not enough arguments|internal error/i);
+          if (args[0] === 'check') {
+            const written = JSON.parse(readFileSync(results, 'utf8'));
+            expect(written).to.not.have.any.keys('score', 'tests');
+            expect(written.output).to.match(/^docknet could not grade: /);
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });

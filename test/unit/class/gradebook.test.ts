@@ -90,6 +90,14 @@ describe('gradebook', () => {
 
   it('has one row per roster student in roster order, empty scores where there is no grade', () => {
     const rows: Record<string, string>[] = parse(renderGradebook(roster, results), { columns: true });
+    const perCheck = ['net/net-0', 'net/net-1', 'dns/dns-0'];
+    expect(rows.map((r) => perCheck.map((c) => r[c]))).to.deep.equal([
+      ['1', '2', '2'],
+      ['1', '0', '0'],
+      ['', '', ''],
+      ['', '', ''],
+    ]);
+    for (const r of rows) for (const c of perCheck) delete r[c];
     expect(rows).to.deep.equal([
       { id: 's1', name: 'Name s1', net: '3', dns: '2', total: '5', max: '5', status: 'graded', detail: '' },
       { id: 's2', name: "'=cmd|calc", net: '1', dns: '0', total: '1', max: '5', status: 'graded', detail: '' },
@@ -105,6 +113,34 @@ describe('gradebook', () => {
       },
       { id: 's4', name: 'Name s4', net: '', dns: '', total: '', max: '5', status: 'not-graded', detail: '' },
     ]);
+  });
+
+  it("puts one column per check after the exercises' columns, from the exercises graded when known", () => {
+    const withChecks: ExerciseColumn[] = [
+      {
+        id: 'net',
+        maxScore: 3,
+        checks: [
+          { id: 'net-0', maxPoints: 1 },
+          { id: 'net-1', maxPoints: 2 },
+        ],
+      },
+      { id: 'dns', maxScore: 2, checks: [{ id: 'dns-0', maxPoints: 2 }] },
+    ];
+    const csv = gradebookReporter('g.csv').render({
+      kind: 'class',
+      class: classResults(withChecks, [student('s4')], new Map()),
+    });
+    expect(csv.split('\n')[0]).to.equal('id,name,net,dns,net/net-0,net/net-1,dns/dns-0,total,max,status,detail');
+  });
+
+  it('starts with a UTF-8 byte order mark only when asked, so Excel reads Korean names right', () => {
+    const korean = [{ ...student('s1'), name: '김민지' }];
+    const graded = { kind: 'class', class: classResults(columns, korean, results) } as const;
+    expect(gradebookReporter('g.csv', true).render(graded))
+      .to.match(/^\uFEFFid,name,/)
+      .and.contain('김민지');
+    expect(gradebookReporter('g.csv').render(graded)).to.match(/^id,name,/);
   });
 
   it('tells a report with undecided checks apart, and names them', () => {
@@ -140,10 +176,10 @@ describe('gradebook', () => {
 });
 
 describe('Gradescope results.json', () => {
-  it('has the score, max_score and one test per check; skips and grader errors are failed tests that say so', () => {
+  it('has the score and one test per check; skips and grader errors are failed tests that say so', () => {
     const r = result(student('s1'), report(['passed', 'error'], ['skipped']));
     const json = JSON.parse(renderGradescope(r));
-    expect(json).to.include({ score: 1, max_score: 5, execution_time: 3 });
+    expect(json).to.include({ score: 1, execution_time: 3 });
     expect(json.tests).to.have.length(3);
     expect(json.tests[0]).to.deep.equal({
       name: 'NET: Check net-0',
@@ -151,6 +187,7 @@ describe('Gradescope results.json', () => {
       max_score: 1,
       status: 'passed',
       output: 'net-0 passed\nexpected: x\nactual: y',
+      visibility: 'visible',
     });
     expect(json.tests[1]).to.include({ score: 0, max_score: 2, status: 'failed' });
     expect(json.tests[1].output)
@@ -159,10 +196,9 @@ describe('Gradescope results.json', () => {
     expect(json.tests[2].output).to.match(/^skipped: /);
   });
 
-  it('gives a host that could not be graded a zero with the reason', () => {
+  it('gives a host that could not be graded no score and no tests (a failed autograder run), with the reason', () => {
     const json = JSON.parse(renderGradescope(result(student('s3'), undefined, 'bad certificate')));
-    expect(json).to.include({ score: 0, max_score: 5 });
-    expect(json.tests).to.deep.equal([]);
+    expect(json).to.not.have.any.keys('score', 'tests');
     expect(json.output).to.match(/could not grade unix:\/\/\/x: bad certificate/);
   });
 });

@@ -229,7 +229,7 @@ describe('reports carry host text safely', () => {
     });
 
     it('JSON and Gradescope carry the text exactly, as JSON strings', () => {
-      expect(JSON.parse(jsonReporter('r.json').render(ofReport))).to.deep.equal(report);
+      expect(JSON.parse(jsonReporter('r.json').render(ofReport))).to.deep.equal({ schemaVersion: 1, ...report });
       const tests = JSON.parse(gradescopeReporter('results.json').render(ofStudent)).tests;
       expect(tests).to.have.length(4);
       expect(tests[1].output).to.equal(`could not be checked (grader error): ${HOSTILE}`);

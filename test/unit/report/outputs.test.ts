@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { reportersFor, writeReports } from '../../../src/report/outputs.js';
 import type { Graded } from '../../../src/report/reporter.js';
-import { report } from './ordinary.js';
+import { graded as submission, report } from './ordinary.js';
 
 /** What the reports put on stdout, and which files existed when they did. */
 async function capture(run: () => Promise<void>, dir: string): Promise<{ stdout: string; filesThen: string[] }> {
@@ -35,7 +35,7 @@ describe('choosing and writing reports', () => {
     const { stdout, filesThen } = await capture(() => writeReports(reportersFor(outputs), graded), dir);
     expect(readdirSync(dir).sort()).to.deep.equal(['r.json', 'sub']);
     expect(filesThen.sort()).to.deep.equal(['r.json', 'sub']);
-    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).to.deep.equal(report);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).to.deep.equal({ schemaVersion: 1, ...report });
     expect(readFileSync(join(dir, 'sub', 'junit.xml'), 'utf8')).to.match(/^<\?xml/);
     expect(stdout).to.match(/^Docker 20\.10\.24 \(API 1\.41\)/);
   });
@@ -52,5 +52,23 @@ describe('choosing and writing reports', () => {
     await writeReports(reportersFor(outputs), graded).catch((err: unknown) => (error = err));
     expect(String(error)).to.contain('no gradebook report of a report');
     expect(existsSync(join(dir, 'r.json'))).to.equal(false);
+  });
+
+  it("adds the Markdown summary to $GITHUB_STEP_SUMMARY, and replaces any other file's", async () => {
+    const summary = join(dir, 'step_summary');
+    const other = join(dir, 'summary.md');
+    writeFileSync(summary, '## an earlier step\n');
+    writeFileSync(other, 'old\n');
+    const before = process.env.GITHUB_STEP_SUMMARY;
+    process.env.GITHUB_STEP_SUMMARY = summary;
+    try {
+      for (const markdown of [summary, other])
+        await writeReports(reportersFor({ markdown }), { kind: 'student', result: submission });
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+      else process.env.GITHUB_STEP_SUMMARY = before;
+    }
+    expect(readFileSync(summary, 'utf8')).to.match(/^## an earlier step\n\n## docknet: /);
+    expect(readFileSync(other, 'utf8')).to.match(/^## docknet: /);
   });
 });
