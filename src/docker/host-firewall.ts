@@ -65,22 +65,13 @@ export function openHostFirewall(
   const local = target.sameHost;
   const root = process.getuid?.() === 0;
   if (local && root && !options.forceHelper) return new HostFirewall(localRunner(options.timeoutMs));
-  // Students graded at once on one endpoint share its probes, and so one host and one reading of
-  // its firewall: each reading through the helper is many execs, slow over ssh:// on a busy engine.
-  let shared = throughHelper.get(probes);
-  if (!shared) {
-    const via = local
-      ? root
-        ? ' through a helper container'
-        : ' through a helper container (docknet does not run as root here)'
-      : ` of ${target.label} through a helper container`;
-    shared = new HostFirewall(helperRunner(probes), via, helperRoutes(probes));
-    throughHelper.set(probes, shared);
-  }
-  return shared;
+  const via = local
+    ? root
+      ? ' through a helper container'
+      : ' through a helper container (docknet does not run as root here)'
+    : ` of ${target.label} through a helper container`;
+  return new HostFirewall(helperRunner(probes), via, helperRoutes(probes));
 }
-
-const throughHelper = new WeakMap<ProbeSession, HostFirewall>();
 
 /** DOCKER-USER as `iptables -S` prints it, read on this machine (root): to notice it change. */
 export async function readDockerUser(timeoutMs: number): Promise<string> {
