@@ -10,8 +10,11 @@ import { needsRegrading, resultStart, statusOf } from '../class/results.js';
 import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import { readRoster, type Student } from '../class/roster.js';
 import { connect, resolveTarget, targetFor, type TransportPolicy } from '../docker/client.js';
+import { openHostFirewall } from '../docker/host-firewall.js';
 import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
+import type { ProbeSession } from '../docker/probe.js';
 import type { GradingContext } from '../engine/context.js';
+import type { FirewallView } from '../engine/firewall-view.js';
 import { loadExercise, type Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';
@@ -74,6 +77,7 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
     localEngine: new Docker(resolveTarget(undefined).options),
     pool: new ProbePool(args.apiTimeoutMs, undefined, (line) => progress.note(line)),
     images: new Map(),
+    firewalls: new WeakMap(),
     note: (line) => progress.note(line),
   };
   const limit = pLimit(args.concurrency);
@@ -118,6 +122,11 @@ interface SharedByStudents {
   pool: ProbePool;
   /** per endpoint as dialled: the probe image made ready once, however many students it hosts */
   images: Map<string, Promise<void>>;
+  /**
+   * per pooled probe session: one reading of that endpoint's firewall for the students graded on it at
+   * once (through the helper it is many execs, and over ssh:// twenty readings timed checks out)
+   */
+  firewalls: WeakMap<ProbeSession, FirewallView>;
   note(line: string): void;
 }
 
@@ -125,7 +134,7 @@ async function gradeStudent(
   student: Student,
   exercises: Exercise<GradingContext>[],
   args: RosterArgs,
-  { localEngine, pool, images, note }: SharedByStudents,
+  { localEngine, pool, images, firewalls, note }: SharedByStudents,
 ): Promise<StudentResult> {
   const t0 = Date.now();
   let session: GradingSession | undefined;
@@ -153,7 +162,13 @@ async function gradeStudent(
     lease = await pool.lease(student.where, () =>
       connect(targetFor(student.endpoint, student.credentials, policy), args.apiTimeoutMs),
     );
-    return session.grade(exercises, args, lease.probes);
+    const probes = lease.probes;
+    let firewall = firewalls.get(probes);
+    if (!firewall) {
+      firewall = openHostFirewall(connected.target, probes, { timeoutMs: args.apiTimeoutMs });
+      firewalls.set(probes, firewall);
+    }
+    return session.grade(exercises, args, { probes, firewall });
   })();
   // Past the time limit it may still settle; nobody waits for it then, but what it holds must not outlive it.
   work

@@ -9,6 +9,7 @@ import { packageVersion } from '../paths.js';
 import type { Lang } from './grader.js';
 import type { GradingReport } from './results.js';
 import type { GradingContext } from './context.js';
+import type { FirewallView } from './firewall-view.js';
 import { gradeExercise, type Exercise } from './runner.js';
 
 export interface GradingOptions {
@@ -82,9 +83,16 @@ export class GradingSession {
     }
   }
 
-  /** Grades the exercises with probes of its own; `shared` probes (a class run's, for one engine) are their owner's to close. */
-  grade(exercises: Exercise<GradingContext>[], options: GradingOptions, shared?: ProbeSession): Promise<GradingReport> {
-    if (shared) return gradeEngine(this.engine, shared, exercises, options, this.netns);
+  /**
+   * Grades the exercises with probes of its own. A class run's students on one endpoint grade at once
+   * with `shared` probes (their owner's to close) and one reading of that host's firewall.
+   */
+  grade(
+    exercises: Exercise<GradingContext>[],
+    options: GradingOptions,
+    shared?: { probes: ProbeSession; firewall: FirewallView },
+  ): Promise<GradingReport> {
+    if (shared) return gradeEngine(this.engine, shared.probes, exercises, options, this.netns, shared.firewall);
     return this.withProbes(options.apiTimeoutMs, (probes) =>
       gradeEngine(this.engine, probes, exercises, options, this.netns),
     );
@@ -111,6 +119,7 @@ async function gradeEngine(
   exercises: Exercise<GradingContext>[],
   options: GradingOptions,
   netns?: string,
+  firewall?: FirewallView,
 ): Promise<GradingReport> {
   // Leftovers of killed runs go while this run grades: they are never this run's, and waiting costs every run.
   const reaped = reapLeftovers(engine.docker, options.apiTimeoutMs);
@@ -120,7 +129,7 @@ async function gradeEngine(
     host: new DockerHost(engine.docker, options.apiTimeoutMs, engine.info.apiVersion),
     probes,
     engine: engine.info,
-    firewall: openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns }),
+    firewall: firewall ?? openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns }),
   };
   const results = await Promise.all(
     exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })),

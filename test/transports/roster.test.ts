@@ -145,7 +145,10 @@ describe('class grading over unix, tcp+TLS and ssh on loopback', function () {
     // An engine without the probe image gets it through the Engine API, once per endpoint at most, whichever
     // student comes first: each endpoint counts as its own engine, though here all three reach this one.
     await docker.getImage(PROBE_IMAGE).remove();
-    const run = await docknet(['grade', ...ids, '--roster', roster, '--out', out, '--concurrency', '8']);
+    // a state of its own: an image an earlier run recorded (still there, untagged) would be tagged back, not built
+    const run = await docknet(['grade', ...ids, '--roster', roster, '--out', out, '--concurrency', '8'], {
+      DOCKNET_STATE_DIR: mkdtempSync(join(dir, 'state-')),
+    });
     expect(run.exitCode, run.all).to.equal(1); // two students could not be graded
     const built = [...run.all.matchAll(/built the probe image on (\S+) \(from this machine's static busybox\)/g)].map(
       (m) => m[1],
