@@ -30,6 +30,30 @@ export interface SandboxedOptions extends GradingOptions {
   hide: string[];
 }
 
+/** What both ways of running a submission begin with: its record, its command, and the ways it ends before running. */
+function startSubmission(
+  dir: string,
+  student: Student,
+  exercises: Exercise<GradingContext>[],
+  interruptible: Interruptible,
+):
+  | StudentResult
+  | {
+      base: ReturnType<typeof resultStart>;
+      finished: () => Pick<StudentResult, 'durationMs' | 'finishedAt'>;
+      argv: string[];
+    } {
+  const t0 = Date.now();
+  const base = resultStart(student, exercises, t0);
+  const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
+  const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
+  if (!argv)
+    return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
+  if (interruptible.cancelled)
+    return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
+  return { base, finished, argv };
+}
+
 /**
  * Runs the submission's solution in a sandbox of its own, grades the sandbox's engine
  * from outside, and throws the sandbox away: there is nothing to put back.
@@ -41,15 +65,9 @@ export async function gradeInSandbox(
   options: SandboxedOptions,
   interruptible: Interruptible = {},
 ): Promise<StudentResult> {
-  const t0 = Date.now();
-  const base = resultStart(student, exercises, t0);
-  const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
-  const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
-  if (!argv)
-    return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
-  if (interruptible.cancelled)
-    return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
-
+  const start = startSubmission(dir, student, exercises, interruptible);
+  if ('status' in start) return start;
+  const { base, finished, argv } = start;
   let sandbox: Sandbox;
   try {
     sandbox = await Sandbox.start({
@@ -110,15 +128,9 @@ export async function gradeSubmission(
   interruptible: Interruptible = {},
 ): Promise<StudentResult> {
   const { docker } = session.engine;
-  const t0 = Date.now();
-  const base = resultStart(student, exercises, t0);
-  const finished = () => ({ durationMs: Date.now() - t0, finishedAt: new Date().toISOString() });
-  const argv = solutionCommand(dir, `docknet-${student.slug.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`);
-  if (!argv)
-    return { ...base, status: 'error', error: 'no solution.sh or compose file in the submission', ...finished() };
-
-  if (interruptible.cancelled)
-    return { ...base, status: 'error', error: 'interrupted before the solution ran', ...finished() };
+  const start = startSubmission(dir, student, exercises, interruptible);
+  if ('status' in start) return start;
+  const { base, finished, argv } = start;
   let before: HostState;
   try {
     before = await captureHostState(docker);
