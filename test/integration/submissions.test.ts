@@ -8,6 +8,7 @@ import { graders } from '../../graders/index.js';
 import { maxScoreOf } from '../../src/engine/runner.js';
 import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
+import { gradescopeErrors } from '../support/gradescope-schema.js';
 import { docker, FIXTURE_IMAGE, isRoot, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
 import { assertNothingReserved, expectedScore, loadFixtures } from '../support/fixtures.js';
 
@@ -138,6 +139,7 @@ describe('grading submitted solutions', function () {
 
     const results = JSON.parse(readFileSync(join(out, 'students', 'fails-midway', 'results.json'), 'utf8'));
     const max = graders.reduce((sum, g) => sum + maxScoreOf(loadExercise(g)), 0);
+    expect(gradescopeErrors(results)).to.equal(undefined);
     // Gradescope's format has no top-level maximum: it is the tests' own
     expect(results.score).to.equal(expected.get('fails-midway')!.score);
     expect(results.tests.reduce((sum: number, t: { max_score: number }) => sum + t.max_score, 0)).to.equal(max);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { forStudents } from '../../../src/engine/results.js';
@@ -9,19 +8,11 @@ import { jsonReporter } from '../../../src/report/json.js';
 import type { Graded } from '../../../src/report/reporter.js';
 import { graded, notGraded, report } from './ordinary.js';
 import { outputs } from './renders.js';
-
-// ajv is no dependency of docknet's: the one that resolves (6.x, through eslint) is enough to validate a test's output
-const Ajv = createRequire(import.meta.url)('ajv') as new (opts?: object) => {
-  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
-};
-const schema = JSON.parse(
-  readFileSync(join(packageRoot, 'test', 'support', 'gradescope-results.schema.json'), 'utf8'),
-) as object;
-const validate = new Ajv({ allErrors: true }).compile(schema);
+import { Ajv, gradescopeErrors } from '../../support/gradescope-schema.js';
 
 function results(graded: Graded): Record<string, unknown> & { tests?: Record<string, unknown>[] } {
   const json = JSON.parse(gradescopeReporter('results.json').render(graded));
-  expect(validate(json), JSON.stringify(validate.errors)).to.equal(true);
+  expect(gradescopeErrors(json)).to.equal(undefined);
   return json;
 }
 
@@ -47,13 +38,13 @@ describe("Gradescope's results.json", () => {
     expect(json).to.not.have.any.keys('score', 'tests');
     expect(json.output).to.contain('could not grade ssh://docker@lee.lab: no answer from the Docker engine');
     const failed = JSON.parse(gradescopeFailure('cannot connect to the Docker engine', 1200));
-    expect(validate(failed)).to.equal(true);
+    expect(gradescopeErrors(failed)).to.equal(undefined);
     expect(failed).to.not.have.any.keys('score', 'tests');
   });
 
   it('holds the schema to what Gradescope documents', () => {
-    expect(validate({ output: 'no score anywhere', tests: [{ name: 'a', max_score: 1 }] })).to.equal(false);
-    expect(validate({ score: 1, tests: [{ name: 'a', visibility: 'students' }] })).to.equal(false);
+    expect(gradescopeErrors({ output: 'no score anywhere', tests: [{ name: 'a', max_score: 1 }] })).to.be.a('string');
+    expect(gradescopeErrors({ score: 1, tests: [{ name: 'a', visibility: 'students' }] })).to.be.a('string');
   });
 });
 
