@@ -3,7 +3,7 @@ import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
 import { atomicWrite } from '../atomic-file.js';
 import { gradescopeFailure } from '../report/gradescope.js';
-import { reportersFor, writeReports } from '../report/outputs.js';
+import { reportersFor, writeClassroomFailure, writeReports } from '../report/outputs.js';
 import { runCommand } from './lifecycle.js';
 import {
   defineCommand,
@@ -13,6 +13,7 @@ import {
   transportOf,
   withCheckTimeout,
   withExerciseFolders,
+  withClassroom,
   withGradescope,
   withReports,
 } from './options.js';
@@ -24,7 +25,7 @@ export const checkCommand = defineCommand({
   command: 'check [exercise..]',
   describe: say('grade exercises on the engine (all when none is named)'),
   builder: (y) =>
-    withGradescope(withReports(withCheckTimeout(withExerciseFolders(y))))
+    withClassroom(withGradescope(withReports(withCheckTimeout(withExerciseFolders(y)))))
       .option('watch', {
         type: 'boolean',
         default: false,
@@ -61,11 +62,11 @@ export const checkCommand = defineCommand({
         unredacted = await grade();
       } catch (err) {
         // Gradescope shows the student why, as a failed autograder run rather than a zero; the error still ends the run.
-        if (gradescope !== undefined && !life.signal)
-          await atomicWrite(
-            gradescope,
-            gradescopeFailure(err instanceof Error ? err.message : String(err), Date.now() - started),
-          );
+        if (!life.signal) {
+          const why = err instanceof Error ? err.message : String(err);
+          if (gradescope !== undefined) await atomicWrite(gradescope, gradescopeFailure(why, Date.now() - started));
+          if (argv.classroom !== undefined) await writeClassroomFailure(argv.classroom, why);
+        }
         throw err;
       }
       if (typeof unredacted === 'number') return unredacted;
@@ -75,6 +76,7 @@ export const checkCommand = defineCommand({
         json: argv.json,
         junit: argv.junit || undefined,
         gradescope,
+        classroom: argv.classroom,
         html: argv.html,
         lang: argv.lang,
         console: { lang: argv.lang, color: argv.color },

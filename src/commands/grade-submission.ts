@@ -24,6 +24,8 @@ export interface SubmissionArgs extends SubmissionCommonArgs {
   minScore?: number;
   /** Gradescope's results.json */
   gradescope?: string;
+  /** GitHub Classroom's runner results */
+  classroom?: string;
 }
 
 /** Runs one submitted solution in a sandbox (or, asked, directly on this machine, putting the host back) and grades it. */
@@ -32,7 +34,7 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
   let result: StudentResult;
   if (args.sandbox) {
-    const reports = [args.json, args.junit, args.markdown, args.gradescope]
+    const reports = [args.json, args.junit, args.markdown, args.gradescope, args.classroom]
       .filter((f): f is string => typeof f === 'string')
       .map((f) => dirname(resolve(f)));
     const { options, done } = await prepareSandboxes(args, [dirname(resolve(args.dir)), ...reports]);
@@ -69,6 +71,7 @@ export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle):
     markdown: args.markdown,
     minScore: args.minScore,
     gradescope: args.gradescope,
+    classroom: args.classroom,
     console: { lang: args.lang, color: args.color },
   };
   await writeReports(reportersFor(outputs), { kind: 'student', result, unredacted });

@@ -13,6 +13,7 @@ import {
   withCheckTimeout,
   withExercises,
   withBom,
+  withClassroom,
   withGradescope,
   withReports,
 } from './options.js';
@@ -31,7 +32,10 @@ export const gradeCommand = defineCommand({
     "grade a class (--roster: every student's engine), a submitted solution (--submission), or a batch of them (--submissions)",
   builder: (y) =>
     withBom(
-      withGradescope(withReports(withCheckTimeout(withExercises(y)), '(--submission) '), '(--submission) '),
+      withClassroom(
+        withGradescope(withReports(withCheckTimeout(withExercises(y)), '(--submission) '), '(--submission) '),
+        '(--submission) ',
+      ),
       '(--roster, --submissions) ',
     )
       .option('roster', {
@@ -115,6 +119,8 @@ export const gradeCommand = defineCommand({
         // a class's students each get a results.json in --out already
         if (argv.gradescope !== undefined && argv.submission === undefined)
           throw new UsageError('--gradescope is for --submission (--roster writes one results.json per student)');
+        if (argv.classroom !== undefined && argv.submission === undefined)
+          throw new UsageError('--classroom is for --submission: GitHub Classroom grades one repository per run');
         if (!(Number.isInteger(argv.concurrency) && argv.concurrency >= 1))
           throw new UsageError('--concurrency must be a whole number of at least 1');
         if (!(Number.isInteger(argv.jobs) && argv.jobs >= 1))
@@ -145,6 +151,7 @@ export const gradeCommand = defineCommand({
             junit: argv.junit,
             minScore: argv.minScore,
             gradescope: gradescopePath(argv.gradescope),
+            classroom: argv.classroom,
           },
           life,
         );

@@ -112,6 +112,8 @@ export const describeKo: Record<string, string> = {
   'seconds one check may take': '채점 항목 하나에 허용하는 초',
   "write Gradescope's results.json to this file (no file named: /autograder/results/results.json)":
     'Gradescope의 results.json을 이 파일에 씀 (파일을 지정하지 않으면 /autograder/results/results.json)',
+  "write GitHub Classroom's autograding results (one runner per check) to this file, e.g. $GITHUB_ENV":
+    'GitHub Classroom 자동 채점 결과(채점 항목마다 러너 하나)를 이 파일에 씀, 예: $GITHUB_ENV',
   'start gradebook.csv with a UTF-8 byte order mark, so Excel shows Korean names right':
     'gradebook.csv를 UTF-8 BOM으로 시작해 Excel에서 한글 이름이 제대로 보이게 함',
   'write the JSON report to this file': 'JSON 보고서를 이 파일에 씀',

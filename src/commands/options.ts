@@ -276,6 +276,15 @@ export function withGradescope<T>(y: Argv<T>, note = '') {
   });
 }
 
+/** `--classroom PATH`: GitHub Classroom's autograding results, for its grading reporter; "$GITHUB_ENV" in a workflow. */
+export function withClassroom<T>(y: Argv<T>, note = '') {
+  return y.option('classroom', {
+    type: 'string',
+    requiresArg: true,
+    describe: `${note}${say("write GitHub Classroom's autograding results (one runner per check) to this file, e.g. $GITHUB_ENV")}`,
+  });
+}
+
 /** The file --gradescope asked for; yargs gives an empty string when it had no value. */
 export function gradescopePath(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value || GRADESCOPE_RESULTS;

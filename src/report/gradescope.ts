@@ -1,6 +1,7 @@
 // Gradescope's autograder results format (results.json): one test per check, as documented at
 // https://gradescope-autograders.readthedocs.io/en/latest/specs/ (test/support/gradescope-results.schema.json).
-import type { CheckResult, GradingReport, StudentResult } from '../engine/results.js';
+import type { GradingReport, StudentResult } from '../engine/results.js';
+import { checkDetails } from './check-details.js';
 import { noView, type Graded, type Reporter } from './reporter.js';
 
 type Visibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
@@ -29,23 +30,6 @@ interface GradescopeResults {
  */
 const HIDDEN_CHECK: Visibility = 'after_published';
 
-function output(check: CheckResult): string {
-  const lead =
-    check.status === 'skipped'
-      ? `skipped: ${check.message}`
-      : check.status === 'error'
-        ? `could not be checked (grader error): ${check.message}`
-        : check.message;
-  return [
-    lead,
-    check.expected !== undefined && `expected: ${check.expected}`,
-    check.actual !== undefined && `actual: ${check.actual}`,
-    check.status !== 'passed' && check.hint !== undefined && `hint: ${check.hint}`,
-  ]
-    .filter(Boolean)
-    .join('\n');
-}
-
 /** Gradescope only knows passed and failed: a skip or a grader error is a failed test whose output says which. */
 function testsOf(report: GradingReport): GradescopeTest[] {
   return report.exercises.flatMap((exercise) =>
@@ -54,7 +38,7 @@ function testsOf(report: GradingReport): GradescopeTest[] {
       score: check.points,
       max_score: check.maxPoints,
       status: check.status === 'passed' ? 'passed' : 'failed',
-      output: output(check),
+      output: checkDetails(check),
       visibility: check.hidden ? HIDDEN_CHECK : 'visible',
     })),
   );

@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { atomicWrite } from '../atomic-file.js';
 import type { Lang } from '../engine/grader.js';
+import { classroomFailure, classroomReporter } from './classroom.js';
 import { consoleReporter, type ConsoleOptions } from './console.js';
 import { gradebookReporter } from './gradebook.js';
 import { gradescopeReporter } from './gradescope.js';
@@ -21,6 +22,8 @@ export interface Outputs {
   /** the pass mark a submission's Markdown report states */
   minScore?: number;
   gradescope?: string;
+  /** GitHub Classroom's runner results, in GitHub's environment-file format */
+  classroom?: string;
   gradebook?: string;
   /** the gradebook starts with a UTF-8 byte order mark */
   bom?: boolean;
@@ -36,6 +39,7 @@ export function reportersFor(outputs: Outputs): Reporter[] {
     outputs.junit && junitReporter(outputs.junit),
     outputs.markdown && markdownReporter(outputs.markdown, outputs.minScore, isStepSummary(outputs.markdown)),
     outputs.gradescope && gradescopeReporter(outputs.gradescope),
+    outputs.classroom && classroomReporter(outputs.classroom),
     outputs.gradebook && gradebookReporter(outputs.gradebook, outputs.bom),
     outputs.html && htmlReporter(outputs.html, outputs.lang ?? 'en'),
     outputs.console && consoleReporter(outputs.console),
@@ -63,6 +67,12 @@ export async function writeReports(reporters: Reporter[], graded: Graded): Promi
     ),
   );
   for (const { path, text } of texts) if (path === undefined) process.stdout.write(text);
+}
+
+/** GitHub Classroom's results of a run that could not grade, added to the file as its reporter would add them. */
+export async function writeClassroomFailure(path: string, why: string): Promise<void> {
+  const text = classroomFailure(why);
+  await (classroomReporter(path).append ? appendTo(path, text) : atomicWrite(path, text));
 }
 
 /** A report added to a shared file: in one write, after a blank line that keeps it apart from what is there. */

@@ -53,7 +53,7 @@ describe('CI templates in examples/', () => {
   }
 
   // Least privilege: the solution runs as root in these jobs, so they hold no token it could use, and run only code fixed by its hash.
-  for (const file of readdirSync(EXAMPLES).filter((f) => f.startsWith('github-actions'))) {
+  for (const file of readdirSync(EXAMPLES).filter((f) => f.startsWith('github-'))) {
     it(`${file} reads the repository only, keeps no credentials and pins every action to a commit`, () => {
       const text = readFileSync(join(EXAMPLES, file), 'utf8');
       const workflow = parse(text) as {
@@ -66,11 +66,25 @@ describe('CI templates in examples/', () => {
       expect(uses).to.not.be.empty;
       for (const action of uses) expect(action, action).to.match(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
       for (const line of text.split('\n').filter((l) => /uses: /.test(l)))
-        expect(line, 'the version the hash stands for').to.match(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        expect(line, 'the version the hash stands for').to.match(/@[0-9a-f]{40} # v\d+(\.\d+\.\d+)?$/);
       const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
       for (const checkout of checkouts) expect(checkout.with?.['persist-credentials']).to.equal(false);
     });
   }
+
+  it('github-classroom.yml runs the solution in a job that can write nothing, and reports from another', () => {
+    const workflow = parse(readFileSync(join(EXAMPLES, 'github-classroom.yml'), 'utf8')) as {
+      jobs: Record<string, { permissions?: Record<string, string>; steps: Array<{ run?: string; uses?: string }> }>;
+    };
+    const grading = Object.values(workflow.jobs).filter((job) => job.steps.some((s) => s.run?.includes('docknet')));
+    expect(grading).to.have.length(1);
+    expect(grading[0].permissions ?? {}, 'inherits contents: read only').to.deep.equal({});
+    const reporting = Object.values(workflow.jobs).find((job) =>
+      job.steps.some((s) => s.uses?.startsWith('classroom-resources/autograding-grading-reporter@')),
+    );
+    expect(reporting?.permissions).to.include({ checks: 'write' });
+    expect(reporting!.steps.some((s) => s.run?.includes('docknet.js'))).to.equal(false);
+  });
 
   it('gitlab-ci.yml names no fixed /tmp path', () => {
     expect(readFileSync(join(EXAMPLES, 'gitlab-ci.yml'), 'utf8')).to.not.include('/tmp/');

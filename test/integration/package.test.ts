@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
+import { readClassroom } from '../support/classroom.js';
 import { requireEngine } from '../support/engine.js';
+import { gradescopeErrors } from '../support/gradescope-schema.js';
 
 /**
  * The tarball as users get it: packed, installed into an empty prefix with no network
@@ -68,6 +70,58 @@ describe('the npm package', function () {
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report.exercises.map((e: { id: string }) => e.id)).to.deep.equal(['fixed-ip']);
     expect(existsSync(join(dir, 'junit.xml'))).to.equal(true);
+  });
+
+  // An instructor's exercise with a hidden check: a network no lab ever makes, so the check fails with details to hold back.
+  const HIDDEN_EXERCISE = [
+    'order: 90',
+    'title: { en: A hidden requirement, ko: 숨은 요구 사항 }',
+    'checks:',
+    '  secret-network:',
+    '    points: 2',
+    '    hidden: true',
+    "    title: { en: 'The secret network exists', ko: '비밀 네트워크가 있음' }",
+    '    kind: network',
+    '    network: docknet-package-test-never-made',
+    '    driver: bridge',
+    '',
+  ].join('\n');
+
+  it("writes Gradescope's results.json by its schema and GitHub Classroom's results, hidden checks held back", async function () {
+    await requireEngine(this);
+    mkdirSync(join(dir, 'course', 'hidden-requirement'), { recursive: true });
+    writeFileSync(join(dir, 'course', 'hidden-requirement', 'exercise.yaml'), HIDDEN_EXERCISE);
+    const check = await run([
+      'check',
+      'fixed-ip',
+      'hidden-requirement',
+      '--exercises',
+      'course',
+      '--lang',
+      'en',
+      '--json',
+      'report.json',
+      '--gradescope',
+      'results.json',
+      '--classroom',
+      'classroom.env',
+    ]);
+    expect(check.exitCode, check.all).to.equal(1); // the hidden check fails on any host
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(gradescopeErrors(results)).to.equal(undefined);
+    expect(results.score).to.equal(report.score);
+    const secret = results.tests.find((t: { name: string }) => t.name.endsWith('The secret network exists'));
+    expect(secret).to.include({ visibility: 'after_published', status: 'failed', score: 0, max_score: 2 });
+    expect(secret.output).to.include('docknet-package-test-never-made');
+
+    const classroom = readClassroom(readFileSync(join(dir, 'classroom.env'), 'utf8'));
+    expect(classroom.grade).to.deep.equal({ points: report.score, max: report.maxScore });
+    const withheld = [...classroom.results.values()].find((r) =>
+      r.tests[0].name.endsWith('The secret network exists'),
+    )!;
+    expect(withheld.tests[0].status).to.equal('fail');
+    expect(withheld.tests[0].message).to.not.include('docknet-package-test-never-made');
   });
 
   it('names TypeScript lines in a --debug stack trace', async () => {
