@@ -5,7 +5,7 @@
 // not applicable there, with one reason, rather than failed.
 import { NotApplicable } from '../errors.js';
 import type { FirewallView } from './firewall-view.js';
-import type { Probes } from './views.js';
+import type { Container, Probes } from './views.js';
 
 export const ROOTLESS_FIREWALL = {
   en: "not applicable on a rootless engine: its DOCKER-USER is in rootlesskit's network namespace, and traffic from outside reaches containers through rootlesskit's port driver, which connects to them from inside that namespace, so no packet from outside crosses DOCKER-USER",
@@ -31,4 +31,22 @@ export function rootlessProbes(probes: Probes): Probes {
     attachWithOwnDns: (network) => probes.attachWithOwnDns(network),
     hostNetwork: () => probes.hostNetwork(),
   };
+}
+
+/**
+ * A container a rootless engine created but would not start because it refuses to publish a
+ * privileged host port the check asks for: the command may be exactly right, and it is the
+ * machine's setting (net.ipv4.ip_unprivileged_port_start) that says no. The engine's own
+ * words, which name the remedies, are the reason.
+ */
+export function refusedPrivilegedPort(notRunning: Container[], hostPorts: number[]): NotApplicable | undefined {
+  for (const c of notRunning) {
+    const refusal = /cannot expose privileged port (\d+)[^:]*/.exec(c.error ?? '');
+    if (refusal && hostPorts.includes(Number(refusal[1])))
+      return new NotApplicable({
+        en: `not applicable on this rootless engine: it did not start ${c.name}, saying "${refusal[0]}"`,
+        ko: `이 루트리스 엔진에는 해당하지 않음: 엔진이 ${c.name} 컨테이너를 시작하지 않았습니다: "${refusal[0]}"`,
+      });
+  }
+  return undefined;
 }
