@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# libxml2-utils, openssl and openssh-server only for the tests (schema checks, TLS and ssh:// engines on loopback);
+# libxml2-utils, openssl and openssh-server only for the tests (schema checks, TLS and ssh:// engines on loopback),
+# and rootlesskit, uidmap and slirp4netns for test:engines' rootless engine;
 # chromium and fonts-nanum (Korean glyphs) only for the tests that open report.html headless: installed
 # without recommends, which would bring daemons such as avahi that talk to the network
-packages=(docker.io iptables busybox-static libxml2-utils openssl openssh-server)
+packages=(docker.io iptables busybox-static libxml2-utils openssl openssh-server rootlesskit uidmap slirp4netns)
 browser=(chromium fonts-nanum)
 missing=()
 missing_browser=()

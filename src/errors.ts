@@ -10,6 +10,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A check the engine cannot express (a rootless engine has no DOCKER-USER that traffic
+ * from outside crosses): graded `skipped` with this one reason, never failed or errored.
+ */
+export class NotApplicable extends Error {
+  constructor(readonly reason: { en: string; ko: string }) {
+    super(reason.en);
+    this.name = 'NotApplicable';
+  }
+}
+
 /** A bounded operation that did not finish in time; graded as `error`, never as a pass. */
 export class TimeoutError extends Error {
   constructor(what: string, ms: number) {

@@ -29,6 +29,16 @@ export interface Fixture {
   expect: Record<string, Exclude<Status, 'passed'>>;
   /** where engines before `engine` (a version) behave otherwise: their statuses instead of `expect` */
   before?: { engine: string; expect: Record<string, Exclude<Status, 'passed'>> };
+  /** the set's `rootless`, which `applyFixture` merges into `expect` when the engine is rootless */
+  rootless?: NotApplicable;
+  /** set by `applyFixture` on a rootless engine: the checks that must be skipped with exactly this reason */
+  notApplicable?: NotApplicable;
+}
+
+/** Checks an engine cannot express, skipped with one reason whatever the state. */
+export interface NotApplicable {
+  checks: string[];
+  reason: string;
 }
 
 export interface FixtureSet {
@@ -59,6 +69,7 @@ export function loadFixtures(exercise: string, exerciseDir?: string): FixtureSet
       name,
       ...f,
       expect: f.expect ?? {},
+      ...(raw.rootless && { rootless: raw.rootless as NotApplicable }),
     })),
   };
 }
@@ -127,10 +138,21 @@ export async function applyFixture(fixture: Fixture): Promise<void> {
     const { stdout } = await execa('docker', ['version', '--format', '{{.Server.Version}}']);
     if (versionBefore(stdout.trim(), fixture.before.engine)) fixture.expect = fixture.before.expect;
   }
+  if (fixture.rootless && (await engineIsRootless())) {
+    // a check the fixture skips anyway, for a prerequisite that did not pass, keeps that reason
+    const checks = fixture.rootless.checks.filter((id) => fixture.expect[id] !== 'skipped');
+    fixture.notApplicable = { checks, reason: fixture.rootless.reason };
+    fixture.expect = { ...fixture.expect, ...Object.fromEntries(checks.map((id) => [id, 'skipped'])) };
+  }
   await execa('sh', ['-eu', '-c', fixture.setup], {
     env: { IMAGE: FIXTURE_IMAGE, LABEL: `${FIXTURE_LABEL}=${fixture.name}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+async function engineIsRootless(): Promise<boolean> {
+  const { stdout } = await execa('docker', ['info', '--format', '{{json .SecurityOptions}}']);
+  return (JSON.parse(stdout) as string[] | null)?.some((o) => o.split(',').includes('name=rootless')) ?? false;
 }
 
 /** Compares engine versions such as "20.10.24+dfsg1" and "25.0.4" by their numbers. */

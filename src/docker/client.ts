@@ -209,6 +209,8 @@ export interface EngineInfo {
   apiVersion: string;
   os?: string;
   arch?: string;
+  /** a rootless engine (rootlesskit): its containers' "host" is rootlesskit's namespace, not the machine's */
+  rootless?: true;
 }
 
 export interface Engine {
@@ -217,6 +219,13 @@ export interface Engine {
   info: EngineInfo;
   /** ends what the transport keeps open (an SSH connection) */
   close(): void;
+}
+
+/** Whether the engine says it runs rootless; an engine that answers no /info (a stand-in) is taken as not. */
+async function isRootless(docker: Docker): Promise<boolean> {
+  const info = await docker.info().catch(() => undefined);
+  const options: unknown = info?.SecurityOptions;
+  return Array.isArray(options) && options.some((o) => typeof o === 'string' && o.split(',').includes('name=rootless'));
 }
 
 /** Opens the engine and reads its version; any failure is a one-line UsageError. */
@@ -228,8 +237,13 @@ export async function connect(target: EngineTarget, timeoutMs: number): Promise<
   } as Docker.DockerOptions);
   const close = () => target.sshAgent?.destroy();
   try {
-    const v = await withTimeout(docker.version(), timeoutMs, `the Docker engine at ${target.label}`);
-    return { docker, target, info: { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch }, close };
+    const [v, rootless] = await withTimeout(
+      Promise.all([docker.version(), isRootless(docker)]),
+      timeoutMs,
+      `the Docker engine at ${target.label}`,
+    );
+    const info = { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+    return { docker, target, info: rootless ? { ...info, rootless: true as const } : info, close };
   } catch (err) {
     close();
     throw new UsageError(describeConnectError(err, target), { cause: err });

@@ -1,4 +1,4 @@
-import { errorMessage, withTimeout } from '../errors.js';
+import { errorMessage, NotApplicable, withTimeout } from '../errors.js';
 import { inLang, type Check, type Lang } from './grader.js';
 import type { CheckResult, ExerciseResult } from './results.js';
 
@@ -44,6 +44,8 @@ export interface Exercise<Ctx> {
 export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: RunOptions): Promise<CheckResult[]> {
   const lang = options.lang ?? 'en';
   const started = new Map<string, Promise<CheckResult>>();
+  // A check that does not apply to this engine takes its dependents along with the same reason.
+  const notApplicable = new Set<string>();
   const byId = new Map(checks.map((c) => [c.id, c]));
 
   const start = (check: Check<Ctx>): Promise<CheckResult> => {
@@ -65,6 +67,11 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
       maxPoints: check.points,
       ...(check.hidden && { hidden: true }),
     };
+    const inapplicable = blocking.find((r) => notApplicable.has(r.id));
+    if (inapplicable) {
+      notApplicable.add(check.id);
+      return { ...base, status: 'skipped', message: inapplicable.message, durationMs: 0 };
+    }
     if (blocking.length > 0) {
       const words = SKIPPED[lang];
       const reasons = blocking.map(
@@ -88,6 +95,15 @@ export async function runChecks<Ctx>(checks: Check<Ctx>[], ctx: Ctx, options: Ru
         durationMs: Math.round(performance.now() - t0),
       };
     } catch (err) {
+      if (err instanceof NotApplicable) {
+        notApplicable.add(check.id);
+        return {
+          ...base,
+          status: 'skipped',
+          message: err.reason[lang],
+          durationMs: Math.round(performance.now() - t0),
+        };
+      }
       return { ...base, status: 'error', message: errorMessage(err), durationMs: Math.round(performance.now() - t0) };
     }
   };

@@ -10,6 +10,7 @@ import type { Lang } from './grader.js';
 import type { GradingReport } from './results.js';
 import type { GradingContext } from './context.js';
 import type { FirewallView } from './firewall-view.js';
+import { rootlessFirewall, rootlessProbes } from './rootless.js';
 import { gradeExercise, type Exercise } from './runner.js';
 
 export interface GradingOptions {
@@ -125,11 +126,14 @@ async function gradeEngine(
   const reaped = reapLeftovers(engine.docker, options.apiTimeoutMs);
   reaped.catch(() => {});
   const startedAt = new Date();
+  const { rootless } = engine.info;
   const ctx: GradingContext = {
     host: new DockerHost(engine.docker, options.apiTimeoutMs, engine.info.apiVersion),
-    probes,
+    probes: rootless ? rootlessProbes(probes) : probes,
     engine: engine.info,
-    firewall: firewall ?? openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns }),
+    firewall: rootless
+      ? rootlessFirewall
+      : (firewall ?? openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns })),
   };
   const results = await Promise.all(
     exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })),

@@ -6,6 +6,7 @@ import { evaluate, type Packet } from '../net/firewall.js';
 import { fail, pass, t, type CheckSpec, type Localized, type Outcome, type Text } from './grader.js';
 import type { GradingContext } from './context.js';
 import { dockerUserBlame } from './firewall-blame.js';
+import { refusedPrivilegedPort } from './rootless.js';
 import { endpointOn, type Container, type Network, type Probe, type Sentinel } from './views.js';
 
 /** One check as exercise.yaml writes it (title, points and hidden are the loader's). */
@@ -642,6 +643,10 @@ kind(
       `a running container published with -p ${spec}`,
       `-p ${spec} 로 포트를 게시한 실행 중인 컨테이너`,
     );
+    if (!owner) {
+      const refused = ctx.engine.rootless && refusedPrivilegedPort(await notRunning(ctx), hostPorts);
+      if (refused) throw refused;
+    }
     if (!owner)
       return fail(t(`no running container publishes ${spec}`, `${spec} 를 게시한 실행 중인 컨테이너가 없습니다`), {
         expected,

@@ -6,6 +6,9 @@
 # needs their own glibc; a plain chroot is not enough: `docker exec` would then run
 # programs from the daemon's root instead of the container's), each with its own
 # data root. One engine runs at a time; the host's engine is running again when this ends.
+# `rootless` is docker.io's dockerd-rootless.sh under rootlesskit, run by an unprivileged
+# user beside the host's engine (see rootless.sh): there the suite is the tests that fit
+# an engine whose containers' host is rootlesskit's namespace, $ROOTLESS_SPEC.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -108,6 +111,8 @@ daemonize() {
 start_engine() {
   case $1 in
     host) daemonize "$LOGDIR/docknet-dockerd-host.log" dockerd ;;
+    # the host's engine runs beside it: rootless.sh copies the probe and fixture images from there
+    rootless) start_engine host && return ;;
     trixie | forky)
       local root
       root=$(root_of "$1")
@@ -116,7 +121,7 @@ start_engine() {
       mkdir -p "$root/.oldroot"
       daemonize "$LOGDIR/docknet-dockerd-$1.log" unshare --mount sh -c "cd '$root' && pivot_root . .oldroot && exec /usr/sbin/dockerd"
       ;;
-    *) die "unknown engine $1: host, trixie or forky" ;;
+    *) die "unknown engine $1: host, trixie, forky or rootless" ;;
   esac
   wait_for_engine "$1"
 }
@@ -124,7 +129,12 @@ start_engine() {
 switch_engine() {
   stop_engine
   start_engine "$1"
-  echo "== integration tests on $(docker version --format 'Docker {{.Server.Version}} (API {{.Server.APIVersion}})')"
+  ENGINE=$1
+  if [ "$1" = rootless ]; then
+    echo "== integration tests on a rootless engine: $ROOTLESS_SPEC"
+  else
+    echo "== integration tests on $(docker version --format 'Docker {{.Server.Version}} (API {{.Server.APIVersion}})')"
+  fi
 }
 
 restore_host() {
@@ -134,11 +144,20 @@ restore_host() {
 
 # Its counts reach run_stages through $DOCKNET_SUMMARY_FILE. On a real engine as root nothing may
 # skip (an allowed skip is named in $DOCKNET_ALLOW_SKIP), and a run that finds no test fails.
+# The tests that fit a rootless engine: every exercise's fixtures (the checks it cannot
+# express are skipped with their reason) and the probes' own DNS upstream. The rest drive
+# the host's own iptables, sandboxes or the standard socket.
+ROOTLESS_SPEC=${DOCKNET_ROOTLESS_SPEC:-dist/test/integration/fixtures.test.js dist/test/integration/own-dns.test.js}
+
 run_suite() {
-  local forbid_pending=--forbid-pending
+  local forbid_pending=--forbid-pending specs=("${DOCKNET_SPEC:-dist/test/integration/**/*.test.js}") beside=()
   [ -z "${DOCKNET_ALLOW_SKIP:-}" ] || forbid_pending=
-  npx mocha --no-config --timeout 120000 --forbid-only $forbid_pending --fail-zero \
-    --reporter test/support/summary-reporter.cjs "${DOCKNET_SPEC:-dist/test/integration/**/*.test.js}"
+  if [ "${ENGINE:-}" = rootless ]; then
+    read -ra specs <<<"$ROOTLESS_SPEC"
+    beside=(test/engines/rootless.sh)
+  fi
+  "${beside[@]}" npx mocha --no-config --timeout 120000 --forbid-only $forbid_pending --fail-zero \
+    --reporter test/support/summary-reporter.cjs "${specs[@]}"
 }
 
 run_stage() {
@@ -152,4 +171,4 @@ run_stage() {
 
 preflight
 trap restore_host EXIT
-run_stages ${DOCKNET_ENGINES:-host trixie forky}
+run_stages ${DOCKNET_ENGINES:-host trixie forky rootless}

@@ -56,6 +56,10 @@ for (const grader of graders) {
           const got = Object.fromEntries(report.exercises[0].checks.map((c) => [c.id, c.status]));
           const want = Object.fromEntries(checkIds.map((id) => [id, fixture.expect[id] ?? 'passed']));
           expect(got, run.all).to.deep.equal(want);
+          for (const id of fixture.notApplicable?.checks ?? []) {
+            const check = report.exercises[0].checks.find((c) => c.id === id);
+            expect(check?.message, `the reason ${id} does not apply`).to.equal(fixture.notApplicable!.reason);
+          }
 
           const { score, maxScore } = report.exercises[0];
           const broken = Object.keys(fixture.expect).length > 0;

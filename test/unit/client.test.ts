@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { resolveTarget, targetFor } from '../../src/docker/client.js';
+import { connect, resolveTarget, targetFor } from '../../src/docker/client.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('engine address', () => {
@@ -92,5 +96,49 @@ describe('engine address', () => {
   it('rejects addresses it cannot use with a usage error', () => {
     expect(() => resolveTarget('http://lab', {})).to.throw(UsageError, /unsupported/);
     expect(() => resolveTarget('not a url', {})).to.throw(UsageError, /cannot understand/);
+  });
+});
+
+describe('engine identity', () => {
+  let dir: string;
+  let server: Server;
+  let info: unknown;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'docknet-engine-'));
+    // an engine that answers /version, and /info with whatever the test sets (404 when undefined)
+    server = createServer((req, res) => {
+      const body = req.url?.endsWith('/version')
+        ? { Version: '20.10.24+dfsg1', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64' }
+        : info;
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { message: 'page not found' }));
+    });
+    await new Promise<void>((resolve) => server.listen(join(dir, 'docker.sock'), resolve));
+  });
+  after(() => {
+    server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const engineInfo = async () => {
+    const engine = await connect(resolveTarget(`unix://${join(dir, 'docker.sock')}`, {}), 5000);
+    engine.close();
+    return engine.info;
+  };
+
+  it('is rootless when the engine lists name=rootless among its security options, and says nothing otherwise', async () => {
+    info = { SecurityOptions: ['name=seccomp,profile=default', 'name=rootless'] };
+    expect(await engineInfo()).to.deep.equal({
+      version: '20.10.24+dfsg1',
+      apiVersion: '1.41',
+      os: 'linux',
+      arch: 'amd64',
+      rootless: true,
+    });
+    info = { SecurityOptions: ['name=seccomp,profile=default', 'name=cgroupns'] };
+    expect(await engineInfo()).to.not.have.property('rootless');
+    info = undefined;
+    expect(await engineInfo(), 'an engine without /info').to.not.have.property('rootless');
   });
 });

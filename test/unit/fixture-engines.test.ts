@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { loadFixtures, versionBefore } from '../../src/fixtures.js';
+import { ROOTLESS_FIREWALL, ROOTLESS_SENTINEL } from '../../src/engine/rootless.js';
 
 describe('fixtures whose statuses depend on the engine', () => {
   it('compares engine versions by their numbers, ignoring a distribution suffix', () => {
@@ -17,5 +18,31 @@ describe('fixtures whose statuses depend on the engine', () => {
       expect: { 'secure-app-isolated': 'failed', 'secure-db-isolated': 'failed' },
     });
     expect(fixture.expect).to.deep.equal({});
+  });
+
+  it("a rootless engine skips, in every fixture, the checks it cannot express, with the grader's own reason", () => {
+    const firewall = loadFixtures('docker-user-firewall');
+    const internal = loadFixtures('internal-network');
+    expect(firewall.fixtures.map((f) => f.rootless)).to.deep.equal(
+      firewall.fixtures.map(() => ({
+        checks: [
+          'rules-take-effect',
+          'allows-http',
+          'allows-https',
+          'drops-other-tcp',
+          'drops-udp',
+          'drops-icmp',
+          'allows-established',
+        ],
+        reason: ROOTLESS_FIREWALL.en,
+      })),
+    );
+    expect(internal.fixtures.map((f) => f.rootless)).to.deep.equal(
+      internal.fixtures.map(() => ({
+        checks: ['secure-app-isolated', 'secure-db-isolated'],
+        reason: ROOTLESS_SENTINEL.en,
+      })),
+    );
+    expect(loadFixtures('port-publishing').fixtures.every((f) => f.rootless === undefined)).to.equal(true);
   });
 });

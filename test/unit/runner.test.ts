@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { fail, pass, type Check } from '../../src/engine/grader.js';
 import { gradeExercise, runChecks } from '../../src/engine/runner.js';
+import { NotApplicable } from '../../src/errors.js';
 
 type Ctx = { calls: string[] };
 
@@ -80,6 +81,23 @@ describe('runner', () => {
     expect(results[0]).to.include({ status: 'error', message: 'engine said no', points: 0, maxPoints: 4 });
     expect(results[1].status).to.equal('skipped');
     expect(results[1].message).to.contain('could not be checked');
+  });
+
+  it('skips a check the engine cannot express, and its dependents transitively, with its one reason in each language', async () => {
+    const reason = { en: 'not applicable here', ko: '여기에는 해당하지 않음' };
+    const inapplicable = check('x', 4, async () => {
+      throw new NotApplicable(reason);
+    });
+    const checks = [inapplicable, passing('y', 1, ['x']), passing('z', 1, ['y']), passing('w', 2)];
+    for (const lang of ['en', 'ko'] as const) {
+      const results = await runChecks(checks, { calls: [] }, { ...options, lang });
+      expect(results.map((r) => [r.status, r.message, r.points])).to.deep.equal([
+        ['skipped', reason[lang], 0],
+        ['skipped', reason[lang], 0],
+        ['skipped', reason[lang], 0],
+        ['passed', 'w ok', 2],
+      ]);
+    }
   });
 
   it('turns a check that outlives its time limit into status error', async () => {
