@@ -2,7 +2,7 @@
 // all exercises are solved, alone and per exercise, on a plain and on a crowded
 // host, and how a 20-entry roster on one engine compares. Prints a Markdown table.
 // It builds its own host state and removes exactly that; it refuses to run beside a
-// lab that uses the exercises' names.
+// lab that uses the exercises' names. Then the class over remote engines (remote-class.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { graders } from '../graders/index.js';
 import { LABEL, OWNER } from '../src/docker/labels.js';
+import { remoteClassBench } from './remote-class.js';
 import { DOCKNET } from '../test/support/cli.js';
 import { docker, FIXTURE_IMAGE, requireEngineOrFail } from '../test/support/engine.js';
 import {
@@ -176,7 +177,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+main()
+  .then(async () => process.stdout.write(`\n${await remoteClassBench()}`))
+  .catch((err) => {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exit(1);
+  });

@@ -28,6 +28,13 @@ const NOT_FOUND = 127;
 // have programmed the other one, so the one holding DOCKER-USER is used.
 export const SAVE_PROGRAMS = ['iptables-save', 'iptables-nft-save', 'iptables-legacy-save'];
 
+/**
+ * The host's firewall is not one this exercise can be done on (Docker's nftables
+ * backend, or no Docker firewall at all): nothing was misread, and nothing is the
+ * student's mistake, so the message stands on its own.
+ */
+export class NoDockerUser extends Error {}
+
 /** The engine's FirewallView for a real host (docker/ knows no engine/ types: the shapes match). */
 export class HostFirewall {
   private view?: Promise<HostFirewallView>;
@@ -39,9 +46,10 @@ export class HostFirewall {
     private readonly readRoutes: RouteReader = hostIpRoutes(runOnHost),
   ) {}
 
-  /** A failure is one line saying what could not be read, and how it was tried. */
+  /** A failure is one line saying what could not be read, and how it was tried, or why this host has no DOCKER-USER. */
   read(): Promise<HostFirewallView> {
     this.view ??= readHostFirewall(this.runOnHost, this.readRoutes).catch((err: unknown) => {
+      if (err instanceof NoDockerUser) throw err;
       throw new Error(`cannot read the host's firewall${this.via}: ${errorMessage(err)}`);
     });
     return this.view;
@@ -194,6 +202,7 @@ export async function readHostFirewall(
 
 async function readDockerChains(run: HostRunner): Promise<{ backend: string; ruleset: Ruleset }> {
   const findings: string[] = [];
+  const dockerChains: string[] = [];
   let anyRan = false;
   for (const program of SAVE_PROGRAMS) {
     const { exitCode, stdout, stderr } = await run([program, '-t', 'filter']);
@@ -207,13 +216,54 @@ async function readDockerChains(run: HostRunner): Promise<{ backend: string; rul
     }
     anyRan = true;
     const ruleset = parseSaved(program, stdout);
-    if (ruleset.chains.has('DOCKER-USER')) return { backend: program, ruleset };
+    if (ruleset.chains.has('DOCKER-USER')) {
+      // Docker's nftables backend never jumps to a DOCKER-USER someone made (or one left
+      // from the iptables backend without its jump): its rules would be judged for nothing
+      if (!jumpsTo(ruleset, 'FORWARD', 'DOCKER-USER')) {
+        const nft = await dockerNftTables(run);
+        if (nft.tables.length > 0) throw new NoDockerUser(nftablesBackend(nft.tables, `${program}'s DOCKER-USER`));
+      }
+      return { backend: program, ruleset };
+    }
+    const docker = [...ruleset.chains.keys()].filter((name) => name.startsWith('DOCKER'));
+    if (docker.length > 0) dockerChains.push(`${program}: ${docker.join(', ')}`);
     findings.push(`${program}: no DOCKER-USER`);
   }
+  const nft = await dockerNftTables(run);
+  if (nft.tables.length > 0) throw new NoDockerUser(nftablesBackend(nft.tables, findings.join('; ')));
   if (!anyRan) throw new Error(`no iptables-save program works on the host (${findings.join('; ')})`);
-  throw new Error(
-    `there is no DOCKER-USER chain in the host's filter table (${findings.join('; ')}): the engine may use the nftables firewall backend or run with --iptables=false`,
+  if (dockerChains.length > 0)
+    throw new NoDockerUser(
+      `the engine uses the iptables firewall backend (${dockerChains.join('; ')}) but DOCKER-USER is gone from it: someone deleted it (iptables -X DOCKER-USER); Docker makes it again when the engine restarts`,
+    );
+  throw new NoDockerUser(
+    nft.known
+      ? `the engine programs no firewall: no Docker chain in iptables (${findings.join('; ')}) nor Docker's table in nftables (${nft.finding}), as when dockerd runs with "iptables": false; this exercise is about DOCKER-USER, which only Docker's iptables backend makes, so it cannot be graded on this engine`
+      : `there is no Docker chain in iptables (${findings.join('; ')}) and nftables cannot be read here (${nft.finding}): the engine uses Docker's nftables backend or runs with "iptables": false, and neither has the DOCKER-USER this exercise is about`,
   );
+}
+
+function nftablesBackend(tables: string[], found: string): string {
+  return `the engine uses Docker's nftables firewall backend (nft list tables: ${tables.join(', ')}; ${found}), which has no DOCKER-USER chain: rules for its traffic go in a table of one's own, so this exercise, about DOCKER-USER, cannot be graded on this engine`;
+}
+
+function jumpsTo(ruleset: Ruleset, from: string, to: string): boolean {
+  return (ruleset.chains.get(from)?.rules ?? []).some(
+    ({ target }) => (target.kind === 'jump' || target.kind === 'goto') && target.chain === to,
+  );
+}
+
+// Docker 29's nftables backend keeps its rules in `ip docker-bridges` and `ip6 docker-bridges`.
+const DOCKER_NFT_TABLE = /^table\s+(ip6?)\s+docker-bridges\s*$/gm;
+
+/** Docker's nftables tables, and in words what `nft` said; `known` when nft answered. */
+async function dockerNftTables(run: HostRunner): Promise<{ tables: string[]; finding: string; known: boolean }> {
+  const { exitCode, stdout, stderr } = await run(['nft', 'list', 'tables']);
+  if (exitCode === NOT_FOUND) return { tables: [], finding: 'nft: not installed', known: false };
+  if (exitCode !== 0)
+    return { tables: [], finding: `nft: ${firstMessage(stderr) ?? `exit code ${exitCode}`}`, known: false };
+  const tables = [...stdout.matchAll(DOCKER_NFT_TABLE)].map(([, family]) => `${family} docker-bridges`);
+  return { tables, finding: tables.length > 0 ? tables.join(', ') : 'nft list tables: no docker-bridges', known: true };
 }
 
 /**

@@ -16,9 +16,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(port: number, address = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
+    const socket = connect(port, address, () => {
       socket.destroy();
       resolve(true);
     });
@@ -29,11 +29,14 @@ function accepts(port: number): Promise<boolean> {
 const openssl = (dir: string, ...args: string[]) => execa('openssl', args, { cwd: dir });
 
 /**
- * A CA, a server certificate for 127.0.0.1, and two client directories in the
+ * A CA, a server certificate for 127.0.0.1 (and `addresses`), and two client directories in the
  * DOCKER_CERT_PATH layout: `client` signed by the CA, `rogue` signed by a CA the
  * server does not trust (it still trusts the real server, so only its own certificate is wrong).
  */
-export async function makeCertificates(dir: string): Promise<{ server: string; client: string; rogue: string }> {
+export async function makeCertificates(
+  dir: string,
+  addresses: string[] = [],
+): Promise<{ server: string; client: string; rogue: string }> {
   await mkdir(dir, { recursive: true });
   const sign = async (name: string, ca: string, ext: string) => {
     await openssl(
@@ -89,7 +92,8 @@ export async function makeCertificates(dir: string): Promise<{ server: string; c
       `${ca}.pem`,
     );
   }
-  await sign('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  const names = ['127.0.0.1', ...addresses].map((a) => `IP:${a}`).join(',');
+  await sign('server', 'ca', `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
   await sign('client', 'ca', 'extendedKeyUsage=clientAuth\n');
   await sign('rogue', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
   for (const who of ['client', 'rogue']) {
@@ -193,18 +197,25 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-/** An sshd on 127.0.0.1 with its own host key and config, admitting root with a throwaway key only. */
-export async function startSshd(dir: string): Promise<Sshd> {
+/**
+ * An sshd on 127.0.0.1 with its own host key and config, admitting root with a throwaway key only;
+ * `at` puts it on another address, in the network and mount namespaces of another process (an engine's).
+ */
+export async function startSshd(
+  dir: string,
+  at?: { address: string; port: number; namespacesOf: number },
+): Promise<Sshd> {
   await mkdir(dir, { recursive: true });
   await mkdir('/run/sshd', { recursive: true }); // its privilege-separation directory
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'docknet-test', '-f', join(dir, 'id_ed25519')]);
   await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'id_ed25519.pub')));
-  const port = await freePort();
+  const address = at?.address ?? '127.0.0.1';
+  const port = at?.port ?? (await freePort());
   await writeFile(
     join(dir, 'sshd_config'),
     [
-      `ListenAddress 127.0.0.1:${port}`,
+      `ListenAddress ${address}:${port}`,
       `HostKey ${join(dir, 'host_key')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'PermitRootLogin prohibit-password',
@@ -217,7 +228,10 @@ export async function startSshd(dir: string): Promise<Sshd> {
       '',
     ].join('\n'),
   );
-  const sshd: ResultPromise = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+  const command = ['/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config')];
+  const inside = at ? ['nsenter', '-t', String(at.namespacesOf), '-n', '-m', '--'] : [];
+  const [program, ...args] = [...inside, ...command];
+  const sshd: ResultPromise = execa(program, args, {
     reject: false,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -227,7 +241,7 @@ export async function startSshd(dir: string): Promise<Sshd> {
     'sshd listening',
     async () => {
       if (sshd.exitCode !== null && sshd.exitCode !== undefined) throw new Error(`sshd exited: ${(await sshd).stderr}`);
-      return accepts(port);
+      return accepts(port, address);
     },
     10,
   );

@@ -83,14 +83,14 @@ describe('host firewall', () => {
     expect((await readHostFirewall(host.run)).backend).to.equal('iptables-legacy-save');
   });
 
-  it('says the engine may use nftables or --iptables=false when no backend holds DOCKER-USER', async () => {
+  it('says the engine uses nftables or --iptables=false when no backend holds DOCKER-USER and nft cannot tell', async () => {
     const host = fakeHost({ 'iptables-save -t filter': ok(WITHOUT_DOCKER), 'iptables-nft-save -t filter': ok('') });
     await readHostFirewall(host.run).then(
       () => expect.fail('read a chain that is not there'),
       (err: Error) => {
         expect(err.message).to.equal(
-          "there is no DOCKER-USER chain in the host's filter table (iptables-save: no DOCKER-USER; iptables-nft-save: no DOCKER-USER; iptables-legacy-save: not installed): " +
-            'the engine may use the nftables firewall backend or run with --iptables=false',
+          'there is no Docker chain in iptables (iptables-save: no DOCKER-USER; iptables-nft-save: no DOCKER-USER; iptables-legacy-save: not installed) ' +
+            'and nftables cannot be read here (nft: not installed): the engine uses Docker\'s nftables backend or runs with "iptables": false, and neither has the DOCKER-USER this exercise is about',
         );
       },
     );
