@@ -46,7 +46,8 @@ export const selftestCommand = defineCommand({
           exercises: argv.exercise,
           folders: argv.exercises,
           color: argv.color,
-          students: argv.student ?? [],
+          // DOCKNET_STUDENT or the config file may give one id rather than a list
+          students: [argv.student ?? []].flat(),
           secret: argv['course-secret'],
         },
         life,
