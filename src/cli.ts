@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
-import { explainCommand } from './commands/explain.js';
+import { explainCommand, variantsCommand } from './commands/explain.js';
 import { gradeCommand } from './commands/grade.js';
 import { lintCommand } from './commands/lint.js';
 import { listCommand } from './commands/list.js';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     .command(listCommand)
     .command(doctorCommand)
     .command(explainCommand)
+    .command(variantsCommand)
     .command(probeCommand)
     .command(lintCommand)
     .command(newCommand)

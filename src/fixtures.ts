@@ -9,6 +9,15 @@ import { parse } from 'yaml';
 import { packageRoot } from './paths.js';
 import type { Status } from './engine/results.js';
 import { ensureImageFromBusybox } from './docker/probe-image.js';
+import { readMetadata } from './engine/exercise.js';
+import {
+  drawParams,
+  renderDeep,
+  specProblems,
+  type ParamSpecs,
+  type ParamValues,
+  type VariantKey,
+} from './engine/params.js';
 
 /** The image fixtures run for students' containers: busybox, built offline like the probe. */
 export const FIXTURE_IMAGE = 'docknet-fixture:1';
@@ -51,6 +60,8 @@ export interface FixtureSet {
   /** the fixture that solves the exercise beside every other exercise's (`together:`, else `correct`): the bench's and the roster test's solved host */
   together: string;
   fixtures: Fixture[];
+  /** the variant's values the fixtures were rendered with: the exercise's, then the fixtures' own `params:` */
+  values: ParamValues;
 }
 
 /** The package's fixtures/<id>/fixtures.yaml, or, for an instructor's exercise, fixtures.yaml beside its exercise.yaml. */
@@ -59,18 +70,33 @@ export function fixturesFile(exercise: string, exerciseDir?: string): string {
   return own && existsSync(own) ? own : join(packageRoot, 'fixtures', exercise, 'fixtures.yaml');
 }
 
-export function loadFixtures(exercise: string, exerciseDir?: string): FixtureSet {
-  const raw = parse(readFileSync(fixturesFile(exercise, exerciseDir), 'utf8'));
+/**
+ * An exercise's fixtures for one student's variant (the canonical values without one): the
+ * exercise's values and those the fixtures declare for themselves under `params:` (a wrong
+ * gateway, say), drawn together and filled into every `{{ name }}`.
+ */
+export function loadFixtures(exercise: string, exerciseDir?: string, key: VariantKey = {}): FixtureSet {
+  const file = fixturesFile(exercise, exerciseDir);
+  const raw = parse(readFileSync(file, 'utf8'));
+  const specs: ParamSpecs = {
+    ...readMetadata(exerciseDir ?? join(packageRoot, 'exercises', exercise)).params,
+    ...raw.params,
+  };
+  const problems = specProblems(specs);
+  if (problems.length > 0) throw new Error(`${file}: ${problems[0]}`);
+  const values = drawParams(exercise, specs, key);
+  const fixtures = renderDeep(raw.fixtures as Record<string, Omit<Fixture, 'name'>>, values, file);
   return {
     exercise,
-    reserved: raw.reserved ?? {},
+    reserved: renderDeep(raw.reserved ?? {}, values, file),
     together: raw.together ?? 'correct',
-    fixtures: Object.entries(raw.fixtures as Record<string, Omit<Fixture, 'name'>>).map(([name, f]) => ({
+    fixtures: Object.entries(fixtures).map(([name, f]) => ({
       name,
       ...f,
       expect: f.expect ?? {},
       ...(raw.rootless && { rootless: raw.rootless as NotApplicable }),
     })),
+    values,
   };
 }
 

@@ -1,5 +1,4 @@
 import { allPassed, forStudents } from '../engine/results.js';
-import { loadExercise } from '../engine/exercise.js';
 import { GradingSession } from '../engine/session.js';
 import { atomicWrite } from '../atomic-file.js';
 import { gradescopeFailure } from '../report/gradescope.js';
@@ -16,8 +15,9 @@ import {
   withClassroom,
   withGradescope,
   withReports,
+  withStudent,
 } from './options.js';
-import { selectGraders } from './select.js';
+import { selectExercises } from './select.js';
 import { watch } from './watch.js';
 
 /** Grades the engine and writes the reports: exit 0 when every check passed, 1 otherwise. */
@@ -25,7 +25,7 @@ export const checkCommand = defineCommand({
   command: 'check [exercise..]',
   describe: say('grade exercises on the engine (all when none is named)'),
   builder: (y) =>
-    withClassroom(withGradescope(withReports(withCheckTimeout(withExerciseFolders(y)))))
+    withStudent(withClassroom(withGradescope(withReports(withCheckTimeout(withExerciseFolders(y))))))
       .option('watch', {
         type: 'boolean',
         default: false,
@@ -41,7 +41,12 @@ export const checkCommand = defineCommand({
   run: (argv) =>
     runCommand(async (life) => {
       const options = gradingOptions(argv);
-      const exercises = selectGraders(argv.exercise, argv.exercises).map((g) => loadExercise(g, argv.lang));
+      const exercises = selectExercises(
+        argv.exercise,
+        argv.lang,
+        { student: argv.student, secret: argv['course-secret'] },
+        argv.exercises,
+      );
       const gradescope = gradescopePath(argv.gradescope);
       const started = Date.now();
       const grade = async () => {

@@ -15,12 +15,12 @@ import { describeSource, ensureProbeImage } from '../docker/probe-image.js';
 import type { ProbeSession } from '../docker/probe.js';
 import type { GradingContext } from '../engine/context.js';
 import type { FirewallView } from '../engine/firewall-view.js';
-import { loadExercise, type Lang } from '../engine/exercise.js';
+import type { Lang } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage, withTimeout } from '../errors.js';
 import type { Lifecycle } from './lifecycle.js';
-import { selectGraders } from './select.js';
+import { selectExercises } from './select.js';
 
 export interface RosterArgs extends GradingOptions {
   roster: string;
@@ -36,6 +36,9 @@ export interface RosterArgs extends GradingOptions {
   bom?: boolean;
   /** --insecure, --ssh-accept-new */
   transport?: TransportPolicy;
+  /** grade each student against their own variant, drawn for their roster id */
+  variants?: boolean;
+  secret?: string;
 }
 
 /**
@@ -46,7 +49,11 @@ export interface RosterArgs extends GradingOptions {
  */
 export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<number> {
   const roster = readRoster(args.roster);
-  const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
+  const exercises = selectExercises(args.exercises, args.lang);
+  const exercisesOf = (student: Student) =>
+    args.variants
+      ? selectExercises(args.exercises, args.lang, { student: student.id, secret: args.secret })
+      : exercises;
   const columns: ExerciseColumn[] = exerciseColumns(exercises);
   try {
     await mkdir(join(args.out, 'students'), { recursive: true });
@@ -95,7 +102,7 @@ export async function gradeRoster(args: RosterArgs, life: Lifecycle): Promise<nu
       limit(async () => {
         if (life.signal) return;
         progress.begin(student);
-        const result = await gradeStudent(student, exercises, args, shared);
+        const result = await gradeStudent(student, exercisesOf(student), args, shared);
         if (life.signal) return; // cut short by the interruption: not a result
         await writeStudentFiles(args.out, student, result);
         results.set(student.id, result);

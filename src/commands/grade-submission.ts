@@ -1,13 +1,12 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { allPassed, forStudents, type StudentResult } from '../engine/results.js';
-import { loadExercise } from '../engine/exercise.js';
 import { UsageError } from '../errors.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
 import { visible } from '../report/text.js';
 import { gradeInSandbox, gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
-import { selectGraders } from './select.js';
+import { selectExercises } from './select.js';
 import {
   interruptible,
   openLocalSession,
@@ -30,7 +29,7 @@ export interface SubmissionArgs extends SubmissionCommonArgs {
 
 /** Runs one submitted solution in a sandbox (or, asked, directly on this machine, putting the host back) and grades it. */
 export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle): Promise<number> {
-  const exercises = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
+  const exercises = selectExercises(args.exercises, args.lang, { student: args.student, secret: args.secret });
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
   let result: StudentResult;
   if (args.sandbox) {

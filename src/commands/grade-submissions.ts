@@ -4,7 +4,6 @@ import { exerciseColumns } from '../class/gradebook.js';
 import { classResults, writeClassFiles, writeStudentFiles } from '../class/output.js';
 import type { ExerciseColumn, StudentResult } from '../engine/results.js';
 import type { GradingContext } from '../engine/context.js';
-import { loadExercise } from '../engine/exercise.js';
 import type { Exercise } from '../engine/runner.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { reportersFor, writeReports } from '../report/outputs.js';
@@ -12,7 +11,7 @@ import { visible } from '../report/text.js';
 import pLimit from 'p-limit';
 import { gradeInSandbox, gradeSubmission } from '../submission/grade-submission.js';
 import type { Lifecycle } from './lifecycle.js';
-import { selectGraders } from './select.js';
+import { selectExercises } from './select.js';
 import {
   interruptible,
   openLocalSession,
@@ -35,7 +34,10 @@ export interface SubmissionsArgs extends SubmissionCommonArgs {
 
 /** Every submission directory in `dir` (or one shard of them) into a gradebook: each in a sandbox of its own, `jobs` at once, or (--no-sandbox) one after another on this machine. */
 export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): Promise<number> {
-  const exercises: Exercise<GradingContext>[] = selectGraders(args.exercises).map((g) => loadExercise(g, args.lang));
+  const exercises: Exercise<GradingContext>[] = selectExercises(args.exercises, args.lang);
+  // the directory's name is the student's id: with --variants each is graded against their own values
+  const exercisesOf = (student: string) =>
+    args.variants ? selectExercises(args.exercises, args.lang, { student, secret: args.secret }) : exercises;
   const columns: ExerciseColumn[] = exerciseColumns(exercises);
   let names: string[];
   try {
@@ -46,7 +48,7 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
     throw new UsageError(`cannot read the submissions in ${args.dir}: ${errorMessage(err)}`);
   }
   const chosen = selectSubmissions(names, args.shard);
-  if (args.sandbox) return gradeSandboxed(args, life, exercises, columns, chosen);
+  if (args.sandbox) return gradeSandboxed(args, life, exercisesOf, columns, chosen);
   const session = await openLocalSession(args.host, args.apiTimeoutMs, life);
   const handle = interruptible(life);
   const roster = chosen.map((name) => submissionStudent(join(args.dir, name), session.engine.target.label));
@@ -56,7 +58,14 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
   );
   for (const student of roster) {
     if (life.signal) break;
-    const result = await gradeSubmission(session, resolve(args.dir, student.id), student, exercises, args, handle);
+    const result = await gradeSubmission(
+      session,
+      resolve(args.dir, student.id),
+      student,
+      exercisesOf(student.id),
+      args,
+      handle,
+    );
     if (life.signal) break;
     await writeStudentFiles(args.out, student, result);
     results.set(student.id, result);
@@ -80,7 +89,7 @@ export async function gradeSubmissions(args: SubmissionsArgs, life: Lifecycle): 
 async function gradeSandboxed(
   args: SubmissionsArgs,
   life: Lifecycle,
-  exercises: Exercise<GradingContext>[],
+  exercisesOf: (student: string) => Exercise<GradingContext>[],
   columns: ExerciseColumn[],
   chosen: string[],
 ): Promise<number> {
@@ -101,7 +110,13 @@ async function gradeSandboxed(
       roster.map((student) =>
         limit(async () => {
           if (life.signal) return;
-          const result = await gradeInSandbox(resolve(args.dir, student.id), student, exercises, options, handle);
+          const result = await gradeInSandbox(
+            resolve(args.dir, student.id),
+            student,
+            exercisesOf(student.id),
+            options,
+            handle,
+          );
           if (life.signal) return;
           await writeStudentFiles(args.out, student, result);
           results.set(student.id, result);

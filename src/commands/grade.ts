@@ -38,6 +38,23 @@ export const gradeCommand = defineCommand({
       ),
       '(--roster, --submissions) ',
     )
+      .option('student', {
+        type: 'string',
+        requiresArg: true,
+        describe: say("(--submission) grade this student's variant of exercises with params"),
+      })
+      .option('variants', {
+        type: 'boolean',
+        default: false,
+        describe: say(
+          '(--roster, --submissions) grade each student against their own variant: the roster id, or the submission directory name',
+        ),
+      })
+      .option('course-secret', {
+        type: 'string',
+        requiresArg: true,
+        describe: say("the course's secret the students' variants are drawn with; never printed in a report"),
+      })
       .option('roster', {
         type: 'string',
         describe: say(
@@ -141,6 +158,9 @@ export const gradeCommand = defineCommand({
         color: argv.color,
         sandbox: argv.sandbox,
         images: argv.images,
+        student: argv.student,
+        variants: argv.variants,
+        secret: argv.courseSecret,
       };
       if (argv.submission !== undefined) {
         return gradeOneSubmission(

@@ -133,4 +133,17 @@ export const describeKo: Record<string, string> = {
   'print a shell completion script (bash, zsh): docknet completion >> ~/.bashrc':
     '셸 자동 완성 스크립트 출력 (bash, zsh): docknet completion >> ~/.bashrc',
   '(docknet --help shows the usage)': '(docknet --help로 사용법을 볼 수 있습니다)',
+  "the course's secret the students' variants are drawn with; never printed in a report":
+    '학생별 변형 값을 뽑는 데 쓰는 과목의 비밀 값 (보고서에는 출력되지 않음)',
+  "use this student's variant of exercises with params (default: the course's canonical values)":
+    '매개변수가 있는 과제에서 이 학생의 변형을 사용합니다 (기본: 과목의 기본 값)',
+  "test these students' variants (repeatable), each fixture rendered for each student":
+    '이 학생들의 변형을 검사합니다 (여러 번 지정 가능): 픽스처를 학생마다 그 값으로 만듭니다',
+  'write one task sheet per student of the roster (Markdown, Korean and English) for an exercise with params':
+    '매개변수가 있는 과제에 대해 명단의 학생마다 과제 안내문 하나씩 (Markdown, 한국어와 영어) 씁니다',
+  'the folder the task sheets are written to': '과제 안내문을 쓸 폴더',
+  "(--submission) grade this student's variant of exercises with params":
+    '(--submission) 매개변수가 있는 과제에서 이 학생의 변형으로 채점합니다',
+  '(--roster, --submissions) grade each student against their own variant: the roster id, or the submission directory name':
+    '(--roster, --submissions) 학생마다 자기 변형으로 채점합니다: 명단의 id, 또는 제출 디렉터리 이름',
 };

@@ -234,6 +234,24 @@ export function withExerciseFolders<T>(y: Argv<T>) {
     });
 }
 
+/** `--course-secret` (also DOCKNET_COURSE_SECRET or the config file): the key of every student's draw; no report prints it. */
+export function withSecret<T>(y: Argv<T>) {
+  return y.option('course-secret', {
+    type: 'string',
+    requiresArg: true,
+    describe: say("the course's secret the students' variants are drawn with; never printed in a report"),
+  });
+}
+
+/** `--student ID` (also DOCKNET_STUDENT): that student's variant of the exercises with params, else the canonical one. */
+export function withStudent<T>(y: Argv<T>) {
+  return withSecret(y).option('student', {
+    type: 'string',
+    requiresArg: true,
+    describe: say("use this student's variant of exercises with params (default: the course's canonical values)"),
+  });
+}
+
 export function withCheckTimeout<T>(y: Argv<T>) {
   return y.option('check-timeout', { type: 'number', default: 30, describe: say('seconds one check may take') });
 }

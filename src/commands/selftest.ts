@@ -2,7 +2,8 @@ import Docker from 'dockerode';
 import picocolors from 'picocolors';
 import { resolveTarget } from '../docker/client.js';
 import type { Status } from '../engine/results.js';
-import { loadExercise } from '../engine/exercise.js';
+import { folderOf, loadExercise, readMetadata } from '../engine/exercise.js';
+import type { VariantKey } from '../engine/params.js';
 import { GradingSession, type GradingOptions } from '../engine/session.js';
 import { UsageError, errorMessage } from '../errors.js';
 import {
@@ -14,24 +15,41 @@ import {
   type Fixture,
 } from '../fixtures.js';
 import { runCommand, type Lifecycle } from './lifecycle.js';
-import { defineCommand, gradingOptions, withCheckTimeout, withExerciseFolders } from './options.js';
+import { defineCommand, gradingOptions, say, withCheckTimeout, withExerciseFolders, withSecret } from './options.js';
 import { selectGraders } from './select.js';
 
 interface SelftestArgs extends GradingOptions {
   exercises: string[];
   color: boolean;
   folders: string[];
+  /** students whose variants are tested, each on its own; none: the canonical exercise */
+  students: string[];
+  secret?: string;
 }
 
 export const selftestCommand = defineCommand({
   command: 'selftest [exercise..]',
   describe:
     "check the graders against the fixtures on this machine's engine: an empty host, the correct states, each broken one",
-  builder: (y) => withCheckTimeout(withExerciseFolders(y)),
+  builder: (y) =>
+    withSecret(withCheckTimeout(withExerciseFolders(y))).option('student', {
+      type: 'string',
+      array: true,
+      describe: say("test these students' variants (repeatable), each fixture rendered for each student"),
+    }),
   run: (argv) =>
     runCommand((life) =>
       selftest(
-        { ...gradingOptions(argv), lang: 'en', exercises: argv.exercise, folders: argv.exercises, color: argv.color },
+        {
+          ...gradingOptions(argv),
+          lang: 'en',
+          exercises: argv.exercise,
+          folders: argv.exercises,
+          color: argv.color,
+          // DOCKNET_STUDENT or the config file may give one id rather than a list
+          students: [argv.student ?? []].flat(),
+          secret: argv['course-secret'],
+        },
         life,
       ),
     ),
@@ -59,9 +77,16 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   ]);
   const pc = picocolors.createColors(args.color);
   let mismatches = 0;
-  for (const grader of graders) {
-    const exercise = loadExercise(grader);
-    const set = loadFixtures(grader.id, grader.dir);
+  // A student's variant only where the exercise has params: the others are the same for everyone.
+  const runs = graders.flatMap((grader) =>
+    args.students.length > 0 && readMetadata(folderOf(grader)).params
+      ? args.students.map((student) => ({ grader, key: { student, secret: args.secret } }))
+      : [{ grader, key: {} as VariantKey }],
+  );
+  for (const { grader, key } of runs) {
+    const exercise = loadExercise(grader, 'en', key);
+    const set = loadFixtures(grader.id, grader.dir, key);
+    const title = key.student === undefined ? grader.id : `${grader.id} [${key.student}]`;
     try {
       await assertNothingReserved(docker, set);
     } catch (err) {
@@ -73,11 +98,11 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
     };
     const judge = (name: string, wrong: string[]) => {
       if (wrong.length === 0) {
-        process.stdout.write(`${pc.green('✓')} ${grader.id}: ${name}\n`);
+        process.stdout.write(`${pc.green('✓')} ${title}: ${name}\n`);
         return;
       }
       mismatches++;
-      process.stdout.write(`${pc.red('✗')} ${grader.id}: ${name}\n${wrong.map((w) => `    ${w}\n`).join('')}`);
+      process.stdout.write(`${pc.red('✗')} ${title}: ${name}\n${wrong.map((w) => `    ${w}\n`).join('')}`);
     };
 
     const empty = await grade();

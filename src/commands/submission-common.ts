@@ -23,6 +23,11 @@ export interface SubmissionCommonArgs extends GradingOptions {
   sandbox: boolean;
   /** images the solution may use, copied from this machine's engine into each sandbox */
   images: string[];
+  /** --student: the one submission's student, whose variant is graded */
+  student?: string;
+  /** --variants: each submission graded against its own variant, the directory's name as the student's id */
+  variants?: boolean;
+  secret?: string;
 }
 
 // Paths a hiding tmpfs must never cover: the sandbox's root is built from them.

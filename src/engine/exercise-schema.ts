@@ -36,6 +36,26 @@ export function exerciseSchema(): object {
       order: { type: 'number' },
       title: localized,
       reads: { type: 'array', items: { enum: ['firewall'] } },
+      params: {
+        type: 'object',
+        propertyNames: { pattern: '^[a-z][a-z0-9-]*$' },
+        additionalProperties: {
+          type: 'object',
+          required: ['type', 'canonical'],
+          properties: {
+            type: { enum: ['subnet', 'range', 'address', 'name', 'port'] },
+            canonical: { type: ['string', 'integer'] },
+            prefix: { type: 'integer', minimum: 8, maximum: 30 },
+            pool: { type: 'array', items: { type: 'string' } },
+            in: { type: 'string' },
+            outside: { type: 'array', items: { type: 'string' } },
+            from: { type: 'array', items: { type: 'string' }, minItems: 1 },
+            min: { type: 'integer', minimum: 1, maximum: 65535 },
+            max: { type: 'integer', minimum: 1, maximum: 65535 },
+          },
+          additionalProperties: false,
+        },
+      },
       checks: {
         type: 'object',
         additionalProperties: {

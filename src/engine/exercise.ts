@@ -6,6 +6,7 @@ import type { Check, CheckSpec, Grader, Lang, Localized } from './grader.js';
 import type { GradingContext } from './context.js';
 import type { Exercise } from './runner.js';
 import { dataCheck, type DataCheckEntry } from './vocabulary.js';
+import { drawParams, renderDeep, specProblems, type ParamSpecs, type ParamValues, type VariantKey } from './params.js';
 
 export type { Lang } from './grader.js';
 
@@ -16,6 +17,8 @@ export interface ExerciseMetadata {
   title: Localized;
   /** `firewall`: the checks read the host's filter table, so `watch` polls DOCKER-USER */
   reads?: string[];
+  /** values that differ per student (a subnet, a name, a port), which the texts and checks refer to as `{{ name }}` */
+  params?: ParamSpecs;
   /** hidden: students see whether the check passed, never what it expected (instructors see everything) */
   checks: Record<string, DataCheckEntry & { title: Localized; points: number; hidden?: boolean }>;
 }
@@ -55,8 +58,30 @@ export function readMetadata(dir: string): ExerciseMetadata {
   return parse(readFileSync(join(dir, 'exercise.yaml'), 'utf8')) as ExerciseMetadata;
 }
 
-function folderOf(grader: Grader<unknown>): string {
+export function folderOf(grader: Pick<Grader<unknown>, 'id' | 'dir'>): string {
   return grader.dir ?? join(exercisesDir, grader.id);
+}
+
+/** An exercise's canonical values: what its code graders check when no student is named. */
+export function canonicalValues(id: string, dir: string = join(exercisesDir, id)): ParamValues {
+  return drawParams(id, readMetadata(dir).params);
+}
+
+/**
+ * An exercise's metadata for one variant: its values (the canonical ones without a student)
+ * and everything else with their placeholders filled. A declaration that cannot hold, or a
+ * placeholder naming no declared value, stops everything, as any other authoring mistake.
+ */
+export function variantOf(
+  id: string,
+  dir: string,
+  key: VariantKey = {},
+): { meta: ExerciseMetadata; values: ParamValues } {
+  const { params, ...rest } = readMetadata(dir);
+  const problems = specProblems(params ?? {});
+  if (problems.length > 0) throw new Error(`exercise ${id}: ${problems[0]}`);
+  const values = drawParams(id, params, key);
+  return { meta: { ...renderDeep(rest, values, `exercise ${id}`), ...(params && { params }) }, values };
 }
 
 /**
@@ -65,10 +90,15 @@ function folderOf(grader: Grader<unknown>): string {
  * Mismatches are the author's mistake and stop everything: a check without points,
  * or points without a check, would silently change every student's score.
  */
-export function loadExercise(grader: Grader<GradingContext>, lang: Lang = 'en'): Exercise<GradingContext> {
-  const meta = readMetadata(folderOf(grader));
-  const code = new Map<string, CheckSpec<GradingContext>>(grader.checks.map((c) => [c.id, c]));
-  const missing = grader.checks.filter((c) => !meta.checks?.[c.id]).map((c) => c.id);
+export function loadExercise(
+  grader: Grader<GradingContext>,
+  lang: Lang = 'en',
+  key: VariantKey = {},
+): Exercise<GradingContext> {
+  const { meta, values } = variantOf(grader.id, folderOf(grader), key);
+  const built = meta.params && grader.variant ? grader.variant(values) : grader;
+  const code = new Map<string, CheckSpec<GradingContext>>(built.checks.map((c) => [c.id, c]));
+  const missing = built.checks.filter((c) => !meta.checks?.[c.id]).map((c) => c.id);
   if (missing.length > 0)
     throw new Error(
       `exercise ${grader.id}: check ${missing.map((id) => `"${id}"`).join(', ')} has no entry in exercise.yaml`,
@@ -99,6 +129,8 @@ export function loadExercise(grader: Grader<GradingContext>, lang: Lang = 'en'):
     title: meta.title[lang] ?? meta.title.en,
     checks,
     ...(meta.reads?.includes('firewall') && { readsFirewall: true }),
-    ...(grader.warmUp && { warmUp: grader.warmUp }),
+    ...(built.warmUp && { warmUp: built.warmUp }),
+    // recorded only for a named student: a canonical run's reports stay as they were
+    ...(key.student !== undefined && meta.params && { variant: { student: key.student, values } }),
   };
 }

@@ -59,4 +59,9 @@ export interface Grader<Ctx> {
    * the checks through the run's probe session, failures included.
    */
   warmUp?(ctx: Ctx): void;
+  /**
+   * The checks in code and their warm-up for a variant's values (exercise.yaml's `params:`);
+   * `checks` and `warmUp` are those of the canonical values
+   */
+  variant?(values: Readonly<Record<string, string | number>>): { checks: CheckSpec<Ctx>[]; warmUp?(ctx: Ctx): void };
 }

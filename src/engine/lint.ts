@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { errorMessage } from '../errors.js';
 import { dataCheck, KINDS, type DataCheckEntry } from './vocabulary.js';
+import { drawParams, placeholders, renderDeep, specProblems, type ParamSpecs } from './params.js';
 
-const TOP = ['order', 'title', 'reads', 'checks'];
+const TOP = ['order', 'title', 'reads', 'params', 'checks'];
 const CHECK = ['kind', 'needs', 'message', 'hint', 'title', 'points', 'hidden'];
 
 /** Problems in one exercise folder (`<dir>/exercise.yaml`, `README.md`), as "file:line: message". */
@@ -34,6 +35,18 @@ export function lintExercise(dir: string, hasCode = false): string[] {
   };
   keys(root, TOP, 'at the top');
   localized(root.get('title', true), 'title', root);
+  const params = (root.get('params', true) as Node | undefined)?.toJSON() as ParamSpecs | undefined;
+  const paramNode = (root.get('params', true) as Node | undefined) ?? root;
+  const paramProblems = specProblems(params ?? {});
+  problems.push(...paramProblems.map((p) => `${at(paramNode)}: ${p}`));
+  const declaredParams = Object.keys(params ?? {});
+  // every {{ name }} of the texts and checks names a declared value
+  const unknownIn = (text: string) => placeholders(text).filter((n) => !declaredParams.includes(n));
+  for (const pair of isMap(root) ? root.items : []) {
+    if (String((pair.key as Node).toJSON()) === 'params') continue;
+    for (const name of unknownIn(JSON.stringify((pair.value as Node | null)?.toJSON() ?? '')))
+      problems.push(`${at(pair.value as Node)}: {{ ${name} }} is no declared param`);
+  }
   const checks = root.get('checks', true);
   if (!isMap(checks)) return [...problems, `${at(root)}: checks must be a mapping of check ids`];
   const declared: string[] = [];
@@ -69,7 +82,8 @@ export function lintExercise(dir: string, hasCode = false): string[] {
       );
     } else {
       try {
-        dataCheck(id, entry);
+        // a check must hold with the canonical values (the draws are held to the same constraints)
+        dataCheck(id, paramProblems.length === 0 ? renderedEntry(entry, params) : entry);
       } catch (err) {
         problems.push(`${at(node)}: ${errorMessage(err)}`);
       }
@@ -79,9 +93,21 @@ export function lintExercise(dir: string, hasCode = false): string[] {
   }
   const readme = join(dir, 'README.md');
   if (!existsSync(readme)) problems.push(`${dir}: no README.md (students read it, in Korean and English)`);
-  else if (!/^## 한국어/m.test(readFileSync(readme, 'utf8')) || !/^## English/m.test(readFileSync(readme, 'utf8')))
-    problems.push(`${readme}:1: needs a "## 한국어" and a "## English" section`);
+  else {
+    const text = readFileSync(readme, 'utf8');
+    if (!/^## 한국어/m.test(text) || !/^## English/m.test(text))
+      problems.push(`${readme}:1: needs a "## 한국어" and a "## English" section`);
+    for (const name of unknownIn(text)) problems.push(`${readme}:1: {{ ${name} }} is no declared param`);
+  }
   return problems;
+}
+
+function renderedEntry(entry: DataCheckEntry, params: ParamSpecs | undefined): DataCheckEntry {
+  try {
+    return renderDeep(entry, drawParams('lint', params), 'check');
+  } catch {
+    return entry; // an unknown placeholder, reported on its own
+  }
 }
 
 /** A folder of exercises, or one exercise folder. */

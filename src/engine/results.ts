@@ -31,6 +31,8 @@ export interface ExerciseResult {
   maxScore: number;
   checks: CheckResult[];
   durationMs: number;
+  /** the student's variant graded (exercise.yaml's params), when a student was named; the course secret is never here */
+  variant?: { student: string; values: Readonly<Record<string, string | number>> };
 }
 
 export interface GradingReport {

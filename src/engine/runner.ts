@@ -34,6 +34,14 @@ export interface Exercise<Ctx> {
   /** its checks read the host's firewall: a change there, which makes no engine event, changes its grade */
   readsFirewall?: boolean;
   warmUp?(ctx: Ctx): void;
+  /** the student whose variant this is, and its values; absent for the canonical exercise */
+  variant?: Variant;
+}
+
+/** A student's variant of an exercise: whose, and the values drawn for them. */
+export interface Variant {
+  student: string;
+  values: Readonly<Record<string, string | number>>;
 }
 
 /**
@@ -131,5 +139,6 @@ export async function gradeExercise<Ctx>(
     maxScore: maxScoreOf(exercise),
     checks,
     durationMs: Math.round(performance.now() - t0),
+    ...(exercise.variant && { variant: exercise.variant }),
   };
 }

@@ -25,6 +25,19 @@ function checkColumns(
   });
 }
 
+/** A column per value of each exercise graded in variants, `<exercise>:<param>`, from the reports that have them. */
+function variantColumns(
+  exercises: ExerciseColumn[],
+  results: ClassResults['results'],
+): { exercise: string; param: string }[] {
+  return exercises.flatMap((e) => {
+    const params = new Set<string>();
+    for (const r of results.values())
+      for (const k of Object.keys(r.report?.exercises.find((x) => x.id === e.id)?.variant?.values ?? {})) params.add(k);
+    return [...params].map((param) => ({ exercise: e.id, param }));
+  });
+}
+
 /**
  * One row per roster student, in roster order: scores per exercise, then points per check, total, status.
  * Students without a score (an error, or not graded yet) have empty score cells:
@@ -32,11 +45,13 @@ function checkColumns(
  */
 function renderGradebook({ columns: exercises, roster, results }: ClassResults): string {
   const checks = checkColumns(exercises, results);
+  const variants = variantColumns(exercises, results);
   const header = [
     'id',
     'name',
     ...exercises.map((e) => e.id),
     ...checks.map((c) => `${c.exercise}/${c.check}`),
+    ...variants.map((v) => `${v.exercise}:${v.param}`),
     'total',
     'max',
     'status',
@@ -54,6 +69,11 @@ function renderGradebook({ columns: exercises, roster, results }: ClassResults):
       const c = report?.exercises.find((x) => x.id === exercise)?.checks.find((x) => x.id === check);
       return c ? String(c.points) : '';
     });
+    // the values this student was graded against, so an instructor can see which variant a score is for
+    const values = variants.map(
+      ({ exercise, param }) =>
+        report?.exercises.find((x) => x.id === exercise)?.variant?.values[param]?.toString() ?? '',
+    );
     const total = report
       ? String(report.exercises.filter((x) => exercises.some((e) => e.id === x.id)).reduce((s, x) => s + x.score, 0))
       : '';
@@ -70,6 +90,7 @@ function renderGradebook({ columns: exercises, roster, results }: ClassResults):
       safeText(student.name),
       ...scores,
       ...points,
+      ...values.map(safeText),
       total,
       String(max),
       result?.status ?? 'not-graded',

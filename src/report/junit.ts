@@ -85,6 +85,12 @@ function exerciseSuite(report: GradingReport, exercise: ExerciseResult): Suite {
       ['engineVersion', report.engine.version],
       ['apiVersion', report.engine.apiVersion],
       ['host', report.host],
+      ...(exercise.variant
+        ? [
+            ['student', exercise.variant.student] as [string, string],
+            ...Object.entries(exercise.variant.values).map(([k, v]): [string, string] => [`param.${k}`, String(v)]),
+          ]
+        : []),
     ],
     cases: exercise.checks.map((check) => ({
       attributes: {
