@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
 import { TimeoutError, errorMessage, withTimeout } from '../errors.js';
 import { execIn, type ExecResult } from './exec.js';
+import { ExecServer } from './exec-server.js';
 import { ignoreGone, ownedLabels, RunRecord } from './labels.js';
 import { PROBE_IMAGE, trustedImage } from './probe-image.js';
 
@@ -30,6 +31,8 @@ export interface ProbePlace {
   enter?: { pid: number; containerId: string; name: string };
   /** holds the probe's container in the right state (attached to one network) while a command runs */
   hold?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** runs commands through one long exec rather than an exec each */
+  server?: ExecServer;
 }
 
 // Exit code of the wrapper when the namespace cannot be entered: an error, never a command's "no".
@@ -67,12 +70,13 @@ export class Probe {
     const key = `${limitS} ${script}`;
     let running = this.running.get(key);
     if (!running) {
-      const { enter, hold = (work) => work() } = this.place;
-      const cmd = enter
-        ? ['timeout', String(limitS), 'sh', '-c', ENTER, enter.containerId, String(enter.pid), script]
-        : ['timeout', String(limitS), 'sh', '-c', script];
+      const { enter, hold = (work) => work(), server } = this.place;
+      const limits = { commandMs: limitS * 1000, apiMs: this.timeoutMs };
+      const argv = enter ? ['sh', '-c', ENTER, enter.containerId, String(enter.pid), script] : ['sh', '-c', script];
       running = hold(() =>
-        execIn(this.docker, this.container, cmd, { commandMs: limitS * 1000, apiMs: this.timeoutMs }),
+        server
+          ? server.run(argv.map(shellQuote).join(' '), limits)
+          : execIn(this.docker, this.container, ['timeout', String(limitS), ...argv], limits),
       ).then((result) => {
         if (enter && result.exitCode === NOT_ENTERED)
           throw new Error(
@@ -168,6 +172,7 @@ export class ProbeSession {
   private closing?: Promise<void>;
   private readonly record: RunRecord;
   private created = 0;
+  private readonly servers = new Set<ExecServer>();
 
   constructor(
     private readonly docker: Docker,
@@ -239,7 +244,7 @@ export class ProbeSession {
    * holding capabilities the helper lacks), and holds the sentinel. --privileged is never
    * asked for (some engines refuse it).
    */
-  private helper(): Promise<{ container: Docker.Container; probe: Probe }> {
+  private helper(): Promise<{ container: Docker.Container; server: ExecServer; probe: Probe }> {
     return this.once('helper', async () => {
       const container = await this.startContainer('helper', {
         Cmd: ['sleep', String(PROBE_LIFETIME_S)],
@@ -250,7 +255,9 @@ export class ProbeSession {
           Binds: ['/:/host:ro'],
         },
       });
-      return { container, probe: new Probe(this.docker, container, this.options.timeoutMs) };
+      const server = new ExecServer(this.docker, container, this.options.timeoutMs);
+      this.servers.add(server);
+      return { container, server, probe: new Probe(this.docker, container, this.options.timeoutMs, { server }) };
     });
   }
 
@@ -304,7 +311,7 @@ export class ProbeSession {
   /** A probe in a container's network namespace: sees exactly what that container sees. */
   join(containerId: string): Promise<Probe> {
     return this.once(`join:${containerId}`, async () => {
-      const [{ container }, inspected] = await Promise.all([
+      const [{ container, server }, inspected] = await Promise.all([
         this.helper(),
         withTimeout(this.docker.getContainer(containerId).inspect(), this.options.timeoutMs, 'inspecting a container'),
       ]);
@@ -313,6 +320,7 @@ export class ProbeSession {
         throw new Error(`cannot enter the network namespace of ${name}: it is not running`);
       return new Probe(this.docker, container, this.options.timeoutMs, {
         enter: { pid: inspected.State.Pid, containerId: inspected.Id, name },
+        server,
       });
     });
   }
@@ -408,6 +416,7 @@ export class ProbeSession {
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
+      for (const server of this.servers) server.close();
       // A creation the engine never answers is left to its record: the next run reaps it.
       const settled = await Promise.all(
         [...this.owned].map((c) =>
