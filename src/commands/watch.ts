@@ -1,11 +1,14 @@
 // `docknet check --watch`: grade, then grade again whenever the engine reports a
 // change that could matter (or, for the firewall exercise, DOCKER-USER changes), and
-// redraw. The grader's own probes make events too; those are not changes.
+// redraw. The grader's own probes make events too; those are not changes. The probes
+// and sentinel last the whole watch, and a change re-grades only the exercises that
+// looked at what it names.
 import picocolors from 'picocolors';
 import { followEvents, type EngineEvent } from '../docker/events.js';
 import { readDockerUser } from '../docker/host-firewall.js';
 import { createdByDocknet, knownRuns, LABEL, OWNER } from '../docker/labels.js';
-import { forStudents } from '../engine/results.js';
+import { forStudents, type ExerciseResult } from '../engine/results.js';
+import type { Change, SeenNames } from '../engine/seen.js';
 import type { GradingContext } from '../engine/context.js';
 import type { Exercise } from '../engine/runner.js';
 import type { GradingOptions, GradingSession } from '../engine/session.js';
@@ -22,6 +25,8 @@ const RELEVANT = {
   network: ['create', 'destroy', 'remove', 'connect', 'disconnect'],
 };
 
+const unslash = (name: string) => name.replace(/^\//, '');
+
 /** Grades until interrupted; returns the interruption's exit code. */
 export async function watch(
   session: GradingSession,
@@ -34,11 +39,20 @@ export async function watch(
   const live = process.stdout.isTTY === true;
   const pc = picocolors.createColors(live && picocolors.isColorSupported);
   const own = new Set<string>(); // the grader's probe containers alive now, learnt from their events
-  let dirty = true;
+  const probes = session.keptProbes(options.apiTimeoutMs);
+  const seen = new Map<string, SeenNames>();
+  const last = new Map<string, ExerciseResult>();
+  const touched = new Set(exercises.map((e) => e.id));
   let wake: () => void = () => {};
   let timer: NodeJS.Timeout | undefined;
-  const changed = () => {
-    dirty = true;
+  /** Without a change named, anything may have changed (a firewall rule, a gap in the events). */
+  const changed = (change?: Change) => {
+    for (const e of exercises) {
+      const result = last.get(e.id);
+      const unsure = !result || result.checks.some((c) => c.status === 'error');
+      if (!change || unsure || seen.get(e.id)?.touchedBy(change) !== false) touched.add(e.id);
+    }
+    if (touched.size === 0) return;
     clearTimeout(timer);
     timer = setTimeout(() => wake(), DEBOUNCE_MS);
   };
@@ -58,10 +72,11 @@ export async function watch(
         else own.add(id);
         return;
       }
-      if (RELEVANT.container.includes(event.Action.split(':')[0])) changed();
+      if (RELEVANT.container.includes(event.Action.split(':')[0]))
+        changed({ names: [attributes.name, attributes.oldName].filter(Boolean).map(unslash), ids: [id] });
     } else if (event.Type === 'network' && RELEVANT.network.includes(event.Action)) {
       if (attributes.container && own.has(attributes.container)) return;
-      changed();
+      changed({ names: attributes.name ? [attributes.name] : [], ids: [id, attributes.container].filter(Boolean) });
     }
   };
 
@@ -94,16 +109,27 @@ export async function watch(
   life.onInterrupt(() => wake());
   try {
     while (!life.signal) {
-      if (dirty) {
-        dirty = false;
+      if (touched.size > 0) {
+        const selected = exercises.filter((e) => touched.has(e.id));
+        touched.clear();
         let text: string;
         try {
-          const report = await session.grade(exercises, options);
+          await probes.renew();
+          const graded = await session.grade(selected, { ...options, seen }, { probes });
+          for (const r of graded.exercises) last.set(r.id, r);
+          const results = exercises.map((e) => last.get(e.id)!);
+          const report = {
+            ...graded,
+            score: results.reduce((s, r) => s + r.score, 0),
+            maxScore: results.reduce((s, r) => s + r.maxScore, 0),
+            exercises: results,
+          };
           text = consoleReporter({ color: live && picocolors.isColorSupported, lang }).render({
             kind: 'report',
             report: forStudents(report, lang),
           });
         } catch (err) {
+          selected.forEach((e) => touched.add(e.id));
           text = `${pc.magenta('could not grade')}: ${visible(errorMessage(err))}\n`;
         }
         if (life.signal) break;

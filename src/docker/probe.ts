@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type Docker from 'dockerode';
-import { withTimeout } from '../errors.js';
+import { TimeoutError, errorMessage, withTimeout } from '../errors.js';
 import { execIn, type ExecResult } from './exec.js';
+import { ExecServer } from './exec-server.js';
 import { ignoreGone, ownedLabels, RunRecord } from './labels.js';
 import { PROBE_IMAGE, trustedImage } from './probe-image.js';
 
@@ -24,6 +25,30 @@ export interface ProbeOptions {
   timeoutMs: number;
 }
 
+/** How a probe's commands reach the namespace they observe. */
+export interface ProbePlace {
+  /** run in the network namespace of this process (a student's container's), entered from the helper */
+  enter?: { pid: number; containerId: string; name: string };
+  /** holds the probe's container in the right state (attached to one network) while a command runs */
+  hold?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** runs commands through one long exec rather than an exec each */
+  server?: ExecServer;
+}
+
+// Exit code of the wrapper when the namespace cannot be entered: an error, never a command's "no".
+const NOT_ENTERED = 125;
+
+/**
+ * Enters the network namespace of PID $1 when the process is still container $0's (its
+ * cgroup names the container: a PID reused by another process is never entered), then runs
+ * the script $2 there with the helper's own files and programs.
+ */
+const ENTER = [
+  `grep -q "$0" "/proc/$1/cgroup" 2>/dev/null || { echo "its process $1 is gone" >&2; exit ${NOT_ENTERED}; }`,
+  `busybox nsenter -t "$1" -n true || exit ${NOT_ENTERED}`,
+  'exec busybox nsenter -t "$1" -n sh -c "$2"',
+].join('; ');
+
 /** A container the grader owns, from which traffic is observed. Never a student's container. */
 export class Probe {
   private readonly running = new Map<string, Promise<ExecResult>>();
@@ -32,6 +57,7 @@ export class Probe {
     private readonly docker: Docker,
     private readonly container: Docker.Container,
     private readonly timeoutMs: number,
+    private readonly place: ProbePlace = {},
   ) {}
 
   /**
@@ -44,9 +70,19 @@ export class Probe {
     const key = `${limitS} ${script}`;
     let running = this.running.get(key);
     if (!running) {
-      running = execIn(this.docker, this.container, ['timeout', String(limitS), 'sh', '-c', script], {
-        commandMs: limitS * 1000,
-        apiMs: this.timeoutMs,
+      const { enter, hold = (work) => work(), server } = this.place;
+      const limits = { commandMs: limitS * 1000, apiMs: this.timeoutMs };
+      const argv = enter ? ['sh', '-c', ENTER, enter.containerId, String(enter.pid), script] : ['sh', '-c', script];
+      running = hold(() =>
+        server
+          ? server.run(argv.map(shellQuote).join(' '), limits)
+          : execIn(this.docker, this.container, ['timeout', String(limitS), ...argv], limits),
+      ).then((result) => {
+        if (enter && result.exitCode === NOT_ENTERED)
+          throw new Error(
+            `cannot enter the network namespace of ${enter.name}: ${result.stderr.trim() || 'nsenter failed'}`,
+          );
+        return result;
       });
       this.running.set(key, running);
       void running.catch(() => {}).finally(() => this.running.delete(key));
@@ -136,6 +172,7 @@ export class ProbeSession {
   private closing?: Promise<void>;
   private readonly record: RunRecord;
   private created = 0;
+  private readonly servers = new Set<ExecServer>();
 
   constructor(
     private readonly docker: Docker,
@@ -198,84 +235,113 @@ export class ProbeSession {
     });
   }
 
-  /** `prepare` runs once, before the probe is handed to anyone. */
-  private probe(
-    key: string,
-    networkMode: string,
-    extra: Docker.HostConfig = {},
-    prepare?: (probe: Probe) => Promise<void>,
-  ): Promise<Probe> {
-    return this.once(key, async () => {
-      const container = await this.startContainer('probe', {
+  /**
+   * The run's helper: one container in the host's network and PID namespaces that sees the
+   * host's root filesystem, read-only, at /host. It runs the host's own programs against the
+   * host's kernel state (`chroot /host iptables-save`: NET_ADMIN), probes from inside a
+   * student's container by entering only its network namespace with the helper's own
+   * programs (`nsenter -n`: SYS_ADMIN, and SYS_PTRACE to open the namespace of a container
+   * holding capabilities the helper lacks), and holds the sentinel. --privileged is never
+   * asked for (some engines refuse it).
+   */
+  private helper(): Promise<{ container: Docker.Container; server: ExecServer; probe: Probe }> {
+    return this.once('helper', async () => {
+      const container = await this.startContainer('helper', {
         Cmd: ['sleep', String(PROBE_LIFETIME_S)],
-        HostConfig: { NetworkMode: networkMode, ...extra },
+        HostConfig: {
+          NetworkMode: 'host',
+          PidMode: 'host',
+          CapAdd: ['NET_ADMIN', 'SYS_ADMIN', 'SYS_PTRACE'],
+          Binds: ['/:/host:ro'],
+        },
       });
-      const probe = new Probe(this.docker, container, this.options.timeoutMs);
-      await prepare?.(probe);
-      return probe;
+      const server = new ExecServer(this.docker, container, this.options.timeoutMs);
+      this.servers.add(server);
+      return { container, server, probe: new Probe(this.docker, container, this.options.timeoutMs, { server }) };
     });
   }
 
-  /** A probe attached to a network by name (e.g. `bridge`, `my-network`). */
-  attach(network: string, hostConfig: Docker.HostConfig = {}): Promise<Probe> {
-    return this.probe(`attach:${network}:${JSON.stringify(hostConfig)}`, network, hostConfig);
-  }
-
   /**
-   * A probe attached to a network whose only upstream DNS server is an address on
-   * its own loopback. The embedded DNS forwards names it does not know to the
-   * container's upstreams, from the container's namespace; here that query is
-   * refused inside the probe, so no lookup ever leaves the host. (127.0.0.1
-   * would not do: newer engines forward loopback upstreams from the host.)
+   * The run's one network probe: on the default bridge (where it is also the control that
+   * proves the way out works), with its own DNS upstream on its loopback, and attached to
+   * one more network at a time while a check asks there. The embedded DNS forwards names it
+   * does not know to the container's upstreams, from the container's namespace; here that
+   * query is refused inside the probe, so no lookup ever leaves the host. (127.0.0.1 would
+   * not do: newer engines forward loopback upstreams from the host.)
    */
-  attachWithOwnDns(network: string): Promise<Probe> {
-    return this.probe(
-      `own-dns:${network}`,
-      network,
-      { CapAdd: ['NET_ADMIN'], Dns: [OWN_DNS_UPSTREAM] },
-      async (probe) => {
-        // Verified before any lookup: without the address, a forwarded query would follow the default route out.
-        const { stdout, stderr } = await probe.run(
-          `ip addr add ${OWN_DNS_UPSTREAM}/32 dev lo && ip route get ${OWN_DNS_UPSTREAM}`,
+  private networkProbe(): Promise<NetworkSwitch> {
+    return this.once('network-probe', async () => {
+      const container = await this.startContainer('probe', {
+        Cmd: ['sleep', String(PROBE_LIFETIME_S)],
+        HostConfig: { NetworkMode: 'bridge', CapAdd: ['NET_ADMIN'], Dns: [OWN_DNS_UPSTREAM] },
+      });
+      const probe = new Probe(this.docker, container, this.options.timeoutMs);
+      // Verified before any lookup: without the address, a forwarded query would follow the default route out.
+      const { stdout, stderr } = await probe.run(
+        `ip addr add ${OWN_DNS_UPSTREAM}/32 dev lo && ip route get ${OWN_DNS_UPSTREAM}`,
+      );
+      if (!stdout.startsWith(`local ${OWN_DNS_UPSTREAM} `)) {
+        throw new Error(
+          `could not give a probe its own DNS upstream ${OWN_DNS_UPSTREAM} (${(stderr || stdout).trim() || 'no route'}); no lookup was made`,
         );
-        if (!stdout.startsWith(`local ${OWN_DNS_UPSTREAM} `)) {
-          throw new Error(
-            `could not give a probe its own DNS upstream ${OWN_DNS_UPSTREAM} (${(stderr || stdout).trim() || 'no route'}); no lookup was made`,
-          );
-        }
-      },
-    );
+      }
+      return new NetworkSwitch(this.docker, container, this.options.timeoutMs);
+    });
   }
 
-  /** A probe sharing a container's network namespace: sees exactly what that container sees. */
+  /**
+   * A probe attached to a network by name (e.g. `bridge`, `my-network`), and to nothing
+   * else but the default bridge, whose embedded DNS knows no names. Its DNS upstream is
+   * its own (see networkProbe), so any lookup from it is safe.
+   */
+  attach(network: string): Promise<Probe> {
+    return this.once(`attach:${network}`, async () => {
+      const networks = await this.networkProbe();
+      return new Probe(this.docker, networks.container, this.options.timeoutMs, {
+        hold: (work) => networks.on(network, work),
+      });
+    });
+  }
+
+  /** A probe attached to a network whose only upstream DNS server is an address on its own loopback. */
+  attachWithOwnDns(network: string): Promise<Probe> {
+    return this.attach(network);
+  }
+
+  /** A probe in a container's network namespace: sees exactly what that container sees. */
   join(containerId: string): Promise<Probe> {
-    return this.probe(`join:${containerId}`, `container:${containerId}`);
+    return this.once(`join:${containerId}`, async () => {
+      const [{ container, server }, inspected] = await Promise.all([
+        this.helper(),
+        withTimeout(this.docker.getContainer(containerId).inspect(), this.options.timeoutMs, 'inspecting a container'),
+      ]);
+      const name = inspected.Name.replace(/^\//, '');
+      if (!inspected.State.Running || !(inspected.State.Pid > 0))
+        throw new Error(`cannot enter the network namespace of ${name}: it is not running`);
+      return new Probe(this.docker, container, this.options.timeoutMs, {
+        enter: { pid: inspected.State.Pid, containerId: inspected.Id, name },
+        server,
+      });
+    });
+  }
+
+  /** The helper, in the host's network namespace, with the host's root filesystem read-only at /host. */
+  async hostRoot(): Promise<Probe> {
+    return (await this.helper()).probe;
+  }
+
+  /** The helper, in the host's network namespace, where it may configure links. */
+  async hostNetwork(): Promise<Probe> {
+    return (await this.helper()).probe;
   }
 
   /**
-   * A probe in the host's network namespace that sees the host's root filesystem,
-   * read-only, at /host: `chroot /host` runs the host's own programs (iptables-save)
-   * against the host's kernel state. NET_ADMIN is all they need to read the firewall;
-   * --privileged is not asked for (some engines refuse it).
-   */
-  hostRoot(): Promise<Probe> {
-    return this.probe('host-root', 'host', { CapAdd: ['NET_ADMIN'], Binds: ['/:/host:ro'] });
-  }
-
-  /**
-   * A probe in the host's network namespace that may configure its links (the
-   * sentinel's end of the veth). It needs no network of its own, so it starts
-   * faster than any probe attached to a network.
-   */
-  hostNetwork(): Promise<Probe> {
-    return this.probe('host-network', 'host', { CapAdd: ['NET_ADMIN'] });
-  }
-
-  /**
-   * Starts the sentinel: a busybox httpd in its own namespace, wired to the host
-   * by a veth pair on a /30 from 198.18.0.0/15 (reserved for benchmarking, never
-   * routed on the internet). Traffic to it is sent only after the host is seen to
-   * route the address to that veth, so a failed setup can never leak a packet.
+   * Starts the sentinel: a busybox httpd the helper runs in a network namespace of its own,
+   * wired to the host by a veth pair on a /30 from 198.18.0.0/15 (reserved for
+   * benchmarking, never routed on the internet). It is one of the helper's processes, so
+   * it ends with the helper, and its namespace and veth with it. Traffic to it is sent only
+   * after the host is seen to route the address to that veth, so a failed setup can never
+   * leak a packet.
    */
   sentinel(): Promise<Sentinel> {
     return this.once('sentinel', async () => {
@@ -284,33 +350,26 @@ export class ProbeSession {
       const address = intToIPv4(base + 2);
       const link = `dkn${randomBytes(4).toString('hex')}`;
       const token = `docknet-sentinel-${randomBytes(8).toString('hex')}`;
-      // The sentinel wires itself as it starts: the veth is made in its own namespace, so it
-      // dies with it, and its named end is moved to the host's (PID 1's) namespace. The
-      // host's end is configured meanwhile from a probe in the host's namespace, which
-      // starts at the same time and waits for that end to arrive.
-      // Its default route leads back through the host, as any real upstream's does: packets
-      // that reach it un-NATed (an internal network opened by an ACCEPT in DOCKER-USER) are
-      // answered too, so "reached" means the packets got out, not that NAT happened.
-      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip route add default via ${hostSide} && ip link set ${link} netns 1`;
-      const [, host] = await Promise.all([
-        this.startContainer('sentinel', {
-          Cmd: [
-            'sh',
-            '-c',
-            `${wire} && echo ${token} > /www/index.html && exec timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h /www`,
-          ],
-          HostConfig: { NetworkMode: 'none', PidMode: 'host', CapAdd: ['NET_ADMIN'] },
-        }),
-        this.hostNetwork(),
-      ]);
-      const arrived = `i=0; while ! ip link show ${link} >/dev/null 2>&1; do i=$((i+1)); [ $i -le 100 ] || exit 3; sleep 0.05; done`;
-      const route = await host.run(
-        `${arrived}; ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
-        8,
-      );
+      const www = `/tmp/${link}`;
+      // The pair is made in the sentinel's namespace once unshare has made it (until then the process
+      // is still in the host's), and its named end is moved to the helper's, which is the host's.
+      // The sentinel's default route leads back through the host, as any real upstream's does:
+      // packets that reach it un-NATed (an internal network opened by an ACCEPT in DOCKER-USER)
+      // are answered too, so "reached" means the packets got out, not that NAT happened.
+      const wire = `ip link add ${link} type veth && ip link set veth0 up && ip addr add ${address}/30 dev veth0 && ip route add default via ${hostSide} && ip link set ${link} netns $1`;
+      const script = [
+        'set -e',
+        `mkdir ${www} && echo ${token} > ${www}/index.html`,
+        `busybox unshare -n timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h ${www} </dev/null >/dev/null 2>&1 &`,
+        'pid=$! own=$(readlink /proc/self/ns/net) i=0',
+        'while [ "$(readlink /proc/$pid/ns/net)" = "$own" ]; do i=$((i+1)); [ $i -le 100 ] || exit 3; sleep 0.02; done',
+        `busybox nsenter -t $pid -n sh -c '${wire}' sentinel $$`,
+        `ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
+      ].join('\n');
+      const route = await (await this.helper()).probe.run(script, 8);
       if (route.exitCode === 3)
         throw new Error(
-          'could not wire the sentinel to the host: its end of the veth never arrived in the host namespace; no traffic was sent',
+          'could not start the sentinel: it never had a network namespace of its own; no traffic was sent',
         );
       if (route.exitCode !== 0 || !new RegExp(`\\bdev ${link}\\b`).test(route.stdout)) {
         throw new Error(
@@ -322,12 +381,42 @@ export class ProbeSession {
   }
 
   /**
+   * Makes the session ready for another grading (a watch keeps one): joined containers are
+   * looked up again, since one may have restarted with another process; the network probe
+   * goes back to the default bridge alone, so the student may remove the network it was on;
+   * and a container of the session that ended (their lifetime is bounded) or never started is
+   * made again on next use.
+   */
+  async renew(): Promise<void> {
+    for (const key of [...this.memo.keys()]) if (key.startsWith('join:')) this.memo.delete(key);
+    const running = async (made: Promise<Docker.Container>) => {
+      try {
+        return (await withTimeout((await made).inspect(), this.options.timeoutMs, 'inspecting a probe')).State.Running;
+      } catch {
+        return false;
+      }
+    };
+    const helper = this.memo.get('helper') as ReturnType<ProbeSession['helper']> | undefined;
+    const networks = this.memo.get('network-probe') as ReturnType<ProbeSession['networkProbe']> | undefined;
+    const [helperUp, networksUp] = await Promise.all([
+      helper && running(helper.then((h) => h.container)),
+      networks && running(networks.then((n) => n.container)),
+    ]);
+    if (helper && !helperUp) ['helper', 'sentinel'].forEach((key) => this.memo.delete(key));
+    if (networks && !networksUp)
+      for (const key of [...this.memo.keys()])
+        if (key === 'network-probe' || key.startsWith('attach:')) this.memo.delete(key);
+    if (networks && networksUp) await (await networks).on('bridge', async () => {});
+  }
+
+  /**
    * Removes everything this run created. Safe from a signal handler: every caller,
    * the second too, waits for the same removal to finish.
    */
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
+      for (const server of this.servers) server.close();
       // A creation the engine never answers is left to its record: the next run reaps it.
       const settled = await Promise.all(
         [...this.owned].map((c) =>
@@ -347,6 +436,77 @@ export class ProbeSession {
       if (!settled.includes('unanswered')) this.record.finish();
     })();
     return this.closing;
+  }
+}
+
+/**
+ * The network probe's attachments: the default bridge always, and at most one other network
+ * at a time. The embedded DNS answers with the names of every network a container is on,
+ * and the default route may follow a new network: so a command asked for one network runs
+ * only while the probe is on that one alone, and a switch waits until no command runs.
+ */
+class NetworkSwitch {
+  private current = 'bridge';
+  private users = 0;
+  private idle: Array<() => void> = [];
+  private switching?: Promise<void>;
+  /** after a switch failed halfway, where the probe is attached is not known: no command runs */
+  private broken?: Error;
+
+  constructor(
+    private readonly docker: Docker,
+    readonly container: Docker.Container,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async on<T>(network: string, work: () => Promise<T>): Promise<T> {
+    while (this.current !== network || this.switching) {
+      if (this.broken) throw this.broken;
+      if (this.switching) await this.switching.catch(() => {});
+      else if (this.users > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+      else {
+        this.switching = this.switchTo(network).finally(() => (this.switching = undefined));
+        await this.switching;
+      }
+    }
+    this.users++;
+    try {
+      return await work();
+    } finally {
+      if (--this.users === 0) for (const wake of this.idle.splice(0)) wake();
+    }
+  }
+
+  private async switchTo(network: string): Promise<void> {
+    if (this.current !== 'bridge') {
+      const from = this.current;
+      await withTimeout(
+        this.docker.getNetwork(from).disconnect({ Container: this.container.id, Force: true }),
+        this.timeoutMs,
+        `disconnecting a probe from ${from}`,
+      ).catch((err: unknown) => {
+        // a network removed meanwhile took the probe's attachment with it
+        if ((err as { statusCode?: number }).statusCode === 404 && /network/i.test(errorMessage(err))) return;
+        this.broken = new Error(`a probe may still be attached to ${from}: ${errorMessage(err)}`);
+        throw this.broken;
+      });
+      this.current = 'bridge';
+    }
+    if (network !== 'bridge') {
+      try {
+        await withTimeout(
+          this.docker.getNetwork(network).connect({ Container: this.container.id }),
+          this.timeoutMs,
+          `connecting a probe to ${network}`,
+        );
+      } catch (err) {
+        // refused (no such network): still only on the default bridge; unanswered: unknown
+        if (!(err instanceof TimeoutError)) throw err;
+        this.broken = new Error(`a probe may or may not be attached to ${network}: ${errorMessage(err)}`);
+        throw this.broken;
+      }
+      this.current = network;
+    }
   }
 }
 

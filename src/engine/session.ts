@@ -12,6 +12,7 @@ import type { GradingContext } from './context.js';
 import type { FirewallView } from './firewall-view.js';
 import { rootlessFirewall, rootlessProbes } from './rootless.js';
 import { gradeExercise, type Exercise } from './runner.js';
+import { SeenNames } from './seen.js';
 
 export interface GradingOptions {
   /** bound on each Engine API call and probe command, in ms */
@@ -20,6 +21,8 @@ export interface GradingOptions {
   checkTimeoutMs: number;
   /** the language of messages and hints */
   lang?: Lang;
+  /** filled with what each exercise looked at on the host, by exercise ID (to re-grade only what a change touches) */
+  seen?: Map<string, SeenNames>;
 }
 
 export interface OpenOptions {
@@ -73,6 +76,11 @@ export class GradingSession {
     return probes;
   }
 
+  /** Probes that outlive one grading (a watch's): the caller renews them between gradings; closed with the session. */
+  keptProbes(timeoutMs: number): ProbeSession {
+    return this.openProbes(timeoutMs);
+  }
+
   /** Runs `work` with probes of its own, removed when it ends. */
   async withProbes<T>(timeoutMs: number, work: (probes: ProbeSession) => Promise<T>): Promise<T> {
     const probes = this.openProbes(timeoutMs);
@@ -86,12 +94,13 @@ export class GradingSession {
 
   /**
    * Grades the exercises with probes of its own. A class run's students on one endpoint grade at once
-   * with `shared` probes (their owner's to close) and one reading of that host's firewall.
+   * with `shared` probes (their owner's to close) and one reading of that host's firewall; a watch
+   * brings its kept probes and reads the firewall afresh.
    */
   grade(
     exercises: Exercise<GradingContext>[],
     options: GradingOptions,
-    shared?: { probes: ProbeSession; firewall: FirewallView },
+    shared?: { probes: ProbeSession; firewall?: FirewallView },
   ): Promise<GradingReport> {
     if (shared) return gradeEngine(this.engine, shared.probes, exercises, options, this.netns, shared.firewall);
     return this.withProbes(options.apiTimeoutMs, (probes) =>
@@ -136,7 +145,14 @@ async function gradeEngine(
       : (firewall ?? openHostFirewall(engine.target, probes, { timeoutMs: options.apiTimeoutMs, netns })),
   };
   const results = await Promise.all(
-    exercises.map((e) => gradeExercise(e, ctx, { checkTimeoutMs: options.checkTimeoutMs, lang: options.lang })),
+    exercises.map((e) => {
+      const seen = options.seen && new SeenNames();
+      if (seen) options.seen!.set(e.id, seen);
+      return gradeExercise(e, seen ? { ...ctx, host: seen.watch(ctx.host) } : ctx, {
+        checkTimeoutMs: options.checkTimeoutMs,
+        lang: options.lang,
+      });
+    }),
   );
   await reaped;
   return {
