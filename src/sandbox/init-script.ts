@@ -73,9 +73,12 @@ ip link set eth0 up
 ip link set outside up
 ip route add default via 192.0.2.1 dev eth0
 
+# every request to the engine is first put to docknet's authorization plugin (see authz.ts)
+mkdir -p /etc/docker/plugins
+echo unix:///run/docknet/authz.sock >/etc/docker/plugins/docknet-authz.spec
 parent=()
 [ -z "$cgroup_parent" ] || parent=(--cgroup-parent "$cgroup_parent")
-dockerd "\${parent[@]}" --data-root /var/lib/docker --pidfile /run/dockerd.pid -H unix:///run/docknet/docker.sock >/run/dockerd.log 2>&1 &
+dockerd "\${parent[@]}" --authorization-plugin docknet-authz --data-root /var/lib/docker --pidfile /run/dockerd.pid -H unix:///run/docknet/docker.sock >/run/dockerd.log 2>&1 &
 export DOCKER_HOST=unix:///run/docknet/docker.sock
 for _ in $(seq 1 200); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
 docker info >/dev/null 2>&1 || { echo "dockerd did not come up:" >&2; tail -5 /run/dockerd.log >&2; exit 1; }

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { AuthzServer, GRANT_HEADER } from './authz.js';
 import { makeCgroups, type SandboxCgroups } from './cgroups.js';
 import { INIT_SCRIPT } from './init-script.js';
 
@@ -65,6 +66,8 @@ export class Sandbox {
     private readonly child: ResultPromise,
     private readonly cgroups: SandboxCgroups | undefined,
     private readonly limits: SandboxLimits,
+    private readonly authz: AuthzServer,
+    private readonly grant: string,
   ) {
     this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   }
@@ -72,6 +75,11 @@ export class Sandbox {
   /** The sandbox's engine, from outside. */
   get socketPath(): string {
     return join(this.dir, 'io', 'docker.sock');
+  }
+
+  /** Headers every grader request to the sandbox's engine carries: the rules that bind the solution do not bind the grader. */
+  get engineHeaders(): Record<string, string> {
+    return { [GRANT_HEADER]: this.grant };
   }
 
   /** The sandbox's network namespace, for nsenter --net. */
@@ -84,6 +92,15 @@ export class Sandbox {
     const dir = mkdtempSync('/var/tmp/docknet-sandbox.');
     mkdirSync(join(dir, 'root'));
     mkdirSync(join(dir, 'io'));
+    // dockerd asks this before every request from its first one on: it must listen first
+    const grant = randomBytes(32).toString('hex');
+    let authz: AuthzServer;
+    try {
+      authz = await AuthzServer.listen(join(dir, 'io', 'authz.sock'), grant);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     const cgroups = makeCgroups(`docknet-sandbox-${randomBytes(6).toString('hex')}`, spec.limits);
     const limitS = String(Math.max(1, Math.ceil(spec.limits.solutionTimeoutMs / 1000)));
     const args = [
@@ -134,7 +151,7 @@ export class Sandbox {
         maxBuffer: { stderr: 64 * 1024 },
       },
     );
-    const sandbox = new Sandbox(dir, child, cgroups, spec.limits);
+    const sandbox = new Sandbox(dir, child, cgroups, spec.limits, authz, grant);
     try {
       const line = await sandbox.nextLine(START_MS);
       if (line !== 'ready') throw new Error(`the sandbox did not start: ${await sandbox.failure()}`);
@@ -151,6 +168,7 @@ export class Sandbox {
     this.child.stdin!.write('run\n');
     // the script's own limit kills the solution; this one guards against the script itself
     const line = await this.nextLine(this.limits.solutionTimeoutMs + 15_000);
+    this.authz.endSolution();
     const m = /^solution (\d+) (\d+)$/.exec(line ?? '');
     if (!m) throw new Error(`the sandbox ended while the solution ran: ${await this.failure()}`);
     const status = Number(m[1]);
@@ -183,6 +201,7 @@ export class Sandbox {
       // the kernel ends the PID namespace's processes after its first one: wait for the cgroups to empty
       for (let i = 0; i < 50 && this.cgroups && !this.cgroupsEmpty(); i++) await new Promise((r) => setTimeout(r, 100));
       this.cgroups?.remove();
+      await this.authz.close();
       rmSync(this.dir, { recursive: true, force: true });
     })();
     return this.destroying;

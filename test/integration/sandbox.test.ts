@@ -38,6 +38,17 @@ const HOSTILE: Record<string, string> = {
   'fills-disk':
     'for f in /fill /tmp/fill; do dd if=/dev/zero of=$f bs=1M count=4096 2>&1 | grep -m1 "No space" || true; done\n',
   'prints-env': 'env\n',
+  // each asks the sandbox's engine for more than the solution has; ESCAPED would mean it got it
+  'asks-privileges': [
+    `for opts in --privileged '--cap-add SYS_ADMIN' '--cap-add SYS_MODULE' '--security-opt seccomp=unconfined' '--pid host' '--device /dev/null' '-v /:/host' '--cgroup-parent /'; do`,
+    `  docker run --rm $opts ${FIXTURE_IMAGE} echo ESCAPED 2>&1 | grep -v 'docker run --help' || true`,
+    'done',
+    // a container keeping the engine's socket would go on asking after the solution ended
+    `docker run -d --name keeper -v /run/docker.sock:/var/run/docker.sock ${FIXTURE_IMAGE} sleep 600 2>&1 || true`,
+    `docker run -d --name plain ${FIXTURE_IMAGE} sleep 600 >/dev/null`,
+    'docker exec --privileged plain echo ESCAPED 2>&1 || true',
+    '',
+  ].join('\n'),
 };
 
 async function text(program: string, args: string[]): Promise<string> {
@@ -178,6 +189,7 @@ describe('grading hostile submissions in sandboxes', function () {
       'all-tables',
       'prints-env',
       'writes-others',
+      'asks-privileges',
     ]) {
       expect(row(id).detail, id).to.equal('');
     }
@@ -187,7 +199,13 @@ describe('grading hostile submissions in sandboxes', function () {
     expect(result('prints-env').output).not.to.include(SECRET);
     expect(result('prints-env').output).to.include('PATH=');
     expect(result('writes-others').output).to.match(/victim: .*(No such file|can't open)/);
-    expect(result('fills-disk').output).to.match(/No space left on device/);
+    expect(result('fills-disk').output, result('fills-disk').output).to.match(/No space left on device/);
     expect(readdirSync(out)).not.to.include('pwned');
+    const asked = result('asks-privileges').output as string;
+    expect(asked).not.to.include('ESCAPED');
+    expect(
+      asked.match(/authorization denied by plugin docknet-authz: docknet's sandbox refuses/g),
+      asked,
+    ).to.have.length(10);
   });
 });
