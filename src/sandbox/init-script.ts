@@ -97,6 +97,14 @@ env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
     mount --bind /run/docknet/docker.sock /run/docker.sock
     umount -l /run/docknet
     umount -l /sys/fs/cgroup
+    # settings of the kernel itself are not namespaced (kernel.core_pattern runs a program as root on the
+    # host): only the net. sysctls, which belong to the sandbox, stay writable
+    mount --bind /proc/sys /proc/sys
+    mount -o remount,bind,ro /proc/sys
+    mount --bind /proc/sys/net /proc/sys/net
+    mount -o remount,bind,rw /proc/sys/net
+    [ ! -e /proc/sysrq-trigger ] || mount --bind /dev/null /proc/sysrq-trigger
+    mount -o remount,bind,ro /sys
     shift
     cd /submission
     # without these a root solution could unmount what hides the host, or reach the kernel itself

@@ -38,6 +38,14 @@ const HOSTILE: Record<string, string> = {
   'fills-disk':
     'for f in /fill /tmp/fill; do dd if=/dev/zero of=$f bs=1M count=4096 2>&1 | grep -m1 "No space" || true; done\n',
   'prints-env': 'env\n',
+  // writes back the values it reads, so even a failure of the sandbox changes nothing
+  'kernel-settings': [
+    'for f in /proc/sys/kernel/core_pattern /proc/sys/vm/overcommit_memory /sys/kernel/mm/ksm/run; do',
+    '  v=$(cat $f) && echo "$v" > $f && echo "KERNEL-WRITTEN $f"',
+    'done',
+    'sysctl -w net.ipv4.ip_forward=1',
+    '',
+  ].join('\n'),
   // each asks the sandbox's engine for more than the solution has; ESCAPED would mean it got it
   'asks-privileges': [
     `for opts in --privileged '--cap-add SYS_ADMIN' '--cap-add SYS_MODULE' '--security-opt seccomp=unconfined' '--pid host' '--device /dev/null' '-v /:/host' '--cgroup-parent /'; do`,
@@ -190,6 +198,7 @@ describe('grading hostile submissions in sandboxes', function () {
       'prints-env',
       'writes-others',
       'asks-privileges',
+      'kernel-settings',
     ]) {
       expect(row(id).detail, id).to.equal('');
     }
@@ -201,6 +210,10 @@ describe('grading hostile submissions in sandboxes', function () {
     expect(result('writes-others').output).to.match(/victim: .*(No such file|can't open)/);
     expect(result('fills-disk').output, result('fills-disk').output).to.match(/No space left on device/);
     expect(readdirSync(out)).not.to.include('pwned');
+    const kernel = result('kernel-settings').output as string;
+    expect(kernel).not.to.include('KERNEL-WRITTEN');
+    expect(kernel.match(/Read-only file system/g), kernel).to.have.length(3);
+    expect(kernel).to.include('net.ipv4.ip_forward = 1');
     const asked = result('asks-privileges').output as string;
     expect(asked).not.to.include('ESCAPED');
     expect(
