@@ -147,15 +147,24 @@ export function authorize(req: AuthzRequest, policy: AuthzPolicy): Decision {
   if (granted(req.RequestHeaders, policy.grant)) return { Allow: true };
   const deny = (why: string): Decision => ({ Allow: false, Msg: `docknet's sandbox refuses ${why}` });
   const method = (req.RequestMethod ?? '').toUpperCase();
-  const url = new URL(req.RequestURI ?? '/', 'http://engine');
-  const path = url.pathname.replace(/^\/v[\d.]+(?=\/)/, '');
+  // dockerd routes on the decoded path, and answers a path with // by redirecting to the clean one
+  const uri = req.RequestURI ?? '/';
+  const q = uri.indexOf('?');
+  let path: string;
+  try {
+    path = decodeURIComponent(q < 0 ? uri : uri.slice(0, q));
+  } catch {
+    return deny('a path it cannot read');
+  }
+  path = path.replace(/\/{2,}/g, '/').replace(/^\/v[\d.]+(?=\/)/, '');
+  const query = new URLSearchParams(q < 0 ? '' : uri.slice(q + 1));
   const reading = method === 'GET' || method === 'HEAD';
   // plugins run with whatever privileges they ask for, and even asking which ones reaches for a registry
   const area = /^\/(plugins|swarm|services|nodes|secrets|configs)(\/.|$)/.exec(path);
   if (area && !(reading && path === `/${area[1]}`)) return deny(area[1]);
   if (reading) return { Allow: true };
   if (policy.solutionEnded) return deny('changes after the solution ended: the engine is being graded');
-  if (path === '/build' && url.searchParams.get('networkmode') === 'host') return deny('builds on the host network');
+  if (path === '/build' && query.get('networkmode') === 'host') return deny('builds on the host network');
   const contentType = (header(req.RequestHeaders, 'Content-Type') ?? '').split(';')[0].trim().toLowerCase();
   if (contentType !== 'application/json') return { Allow: true }; // dockerd reads no JSON it was not labelled
   if (!req.RequestBody) {

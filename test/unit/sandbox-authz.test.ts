@@ -75,6 +75,8 @@ describe("the sandbox engine's authorization plugin", () => {
     ).to.equal(false);
     expect(authorize(post('/v1.41/plugins/pull?remote=x', []), policy).Allow).to.equal(false);
     expect(authorize(post('/swarm/init', {}), policy).Allow).to.equal(false);
+    expect(authorize(post('//v1.41//swarm/init', {}), policy).Allow).to.equal(false);
+    expect(authorize(post('/v1.41/%70lugins/pull', {}), policy).Allow).to.equal(false);
     expect(
       authorize({ RequestMethod: 'GET', RequestURI: '/v1.41/plugins/privileges?remote=x' }, policy).Allow,
     ).to.equal(false);
