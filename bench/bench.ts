@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import { graders } from '../graders/index.js';
 import { LABEL, OWNER } from '../src/docker/labels.js';
 import { DOCKNET } from '../test/support/cli.js';
+import { benchSandbox } from './sandbox.js';
 import { docker, FIXTURE_IMAGE, requireEngineOrFail } from '../test/support/engine.js';
 import {
   applyFixture,
@@ -149,12 +150,20 @@ async function main(): Promise<void> {
       RUNS,
     );
 
+    const sandboxed = await benchSandbox();
+
     const all = median(plain[0].seconds);
     const targets = [
       ['all exercises ≤ 1.5 s', all <= 1.5, `${fmt(all)} s`],
       ...plain.slice(1).map((t) => [`${t.label} ≤ 1.0 s`, median(t.seconds) <= 1.0, `${fmt(median(t.seconds))} s`]),
       ['crowded ≤ 1.3 × plain', median(crowded.seconds) <= 1.3 * all, `${fmt(median(crowded.seconds) / all)} ×`],
       ['20-entry roster ≤ 4 × one host', median(class20.seconds) <= 4 * all, `${fmt(median(class20.seconds) / all)} ×`],
+      ['sandbox start + destroy ≤ 2 s', median(sandboxed.sandbox) <= 2, `${fmt(median(sandboxed.sandbox))} s`],
+      [
+        '16-submission batch, --jobs 4 ≤ 0.6 × --jobs 1',
+        sandboxed.jobs4 <= 0.6 * sandboxed.jobs1,
+        `${fmt(sandboxed.jobs4 / sandboxed.jobs1)} × (${fmt(sandboxed.jobs4)} s / ${fmt(sandboxed.jobs1)} s)`,
+      ],
     ] as const;
     const engine = await docker.version();
     process.stdout.write(
@@ -162,6 +171,8 @@ async function main(): Promise<void> {
         `docknet bench: Docker ${engine.Version} (API ${engine.ApiVersion}), ${RUNS} runs each (roster ${ROSTER_RUNS}), whole processes`,
         '',
         table([...plain, crowded, class20]),
+        '',
+        `sandbox start + destroy (own dockerd, no solution), ${sandboxed.sandbox.length} runs: min ${fmt(Math.min(...sandboxed.sandbox))} s, median ${fmt(median(sandboxed.sandbox))} s`,
         '',
         '| target | measured | met |',
         '|---|---:|---|',
