@@ -14,6 +14,7 @@ import { graders } from '../graders/index.js';
 import { LABEL, OWNER } from '../src/docker/labels.js';
 import { remoteClassBench } from './remote-class.js';
 import { DOCKNET } from '../test/support/cli.js';
+import { benchSandbox } from './sandbox.js';
 import { docker, FIXTURE_IMAGE, requireEngineOrFail } from '../test/support/engine.js';
 import {
   applyFixture,
@@ -229,6 +230,8 @@ async function main(): Promise<void> {
       RUNS,
     );
 
+    const sandboxed = await benchSandbox();
+
     const all = median(plain[0].seconds);
     const targets = [
       ['all exercises ≤ 0.8 × the naive script', ratio(plain[0])! <= 0.8, `${fmt(ratio(plain[0])!)} ×`],
@@ -237,6 +240,12 @@ async function main(): Promise<void> {
       ['watch: connect to redrawn score ≤ 0.5 s', median(redraws) <= 0.5, `${fmt(median(redraws))} s`],
       ['crowded ≤ 1.3 × plain', median(crowded.seconds) <= 1.3 * all, `${fmt(median(crowded.seconds) / all)} ×`],
       ['20-entry roster ≤ 4 × one host', median(class20.seconds) <= 4 * all, `${fmt(median(class20.seconds) / all)} ×`],
+      ['sandbox start + destroy ≤ 2 s', median(sandboxed.sandbox) <= 2, `${fmt(median(sandboxed.sandbox))} s`],
+      [
+        '16-submission batch, --jobs 4 ≤ 0.6 × --jobs 1',
+        sandboxed.jobs4 <= 0.6 * sandboxed.jobs1,
+        `${fmt(sandboxed.jobs4 / sandboxed.jobs1)} × (${fmt(sandboxed.jobs4)} s / ${fmt(sandboxed.jobs1)} s)`,
+      ],
     ] as const;
     const engine = await docker.version();
     process.stdout.write(
@@ -244,6 +253,8 @@ async function main(): Promise<void> {
         `docknet bench: Docker ${engine.Version} (API ${engine.ApiVersion}), ${RUNS} runs each (roster ${ROSTER_RUNS}), whole processes`,
         '',
         table([...plain, crowded, class20]),
+        '',
+        `sandbox start + destroy (own dockerd, no solution), ${sandboxed.sandbox.length} runs: min ${fmt(Math.min(...sandboxed.sandbox))} s, median ${fmt(median(sandboxed.sandbox))} s`,
         '',
         '| target | measured | met |',
         '|---|---:|---|',

@@ -33,7 +33,7 @@ export function ownedLabels(runId: string, role: string): Record<string, string>
 const FORGET_AFTER_MS = 7 * 24 * 3600 * 1000;
 
 /** When a process started (clock ticks since boot), so a reused PID is not taken for the run's. */
-function processStart(pid: number): string | undefined {
+export function processStart(pid: number): string | undefined {
   try {
     // the command name (field 2) may hold spaces and parentheses: count fields after its last ')'
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -43,7 +43,7 @@ function processStart(pid: number): string | undefined {
   }
 }
 
-function processAlive(pid: number, start: string | undefined): boolean {
+export function processAlive(pid: number, start: string | undefined): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

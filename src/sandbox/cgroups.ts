@@ -28,15 +28,10 @@ export function makeCgroups(name: string, limits: CgroupLimits): SandboxCgroups 
   const v2 = existsSync(join(ROOT, 'cgroup.controllers'));
   const dirs = v2 ? [join(ROOT, name)] : [join(ROOT, 'pids', name), join(ROOT, 'memory', name)];
   if (!v2 && !existsSync(join(ROOT, 'pids'))) return undefined;
-  const made: string[] = [];
-  // dockerd makes `name` under every v1 controller for its containers, not only the ones limited here
-  const remove = () => {
-    for (const dir of v2 ? made : readdirSync(ROOT).map((c) => join(ROOT, c, name))) removeTree(dir);
-  };
+  const remove = () => removeCgroups(name);
   try {
     for (const dir of dirs) {
       mkdirSync(dir);
-      made.push(dir);
       mkdirSync(join(dir, 'solution'));
     }
     const write = (dir: string, file: string, value: number) => writeFileSync(join(dir, file), String(value));
@@ -55,6 +50,18 @@ export function makeCgroups(name: string, limits: CgroupLimits): SandboxCgroups 
     return undefined;
   }
   return { sandbox: dirs, solution: dirs.map((d) => join(d, 'solution')), parent: `/${name}`, remove };
+}
+
+/** Removes a sandbox's cgroups, as far as they are empty: in the unified tree, or under every v1 controller, where dockerd makes `name` for its containers. */
+export function removeCgroups(name: string): void {
+  const v2 = existsSync(join(ROOT, 'cgroup.controllers'));
+  let controllers: string[];
+  try {
+    controllers = v2 ? [''] : readdirSync(ROOT);
+  } catch {
+    return;
+  }
+  for (const c of controllers) removeTree(join(ROOT, c, name));
 }
 
 // A cgroup goes only once empty, deepest first; dockerd may have made children for its containers.

@@ -73,9 +73,12 @@ ip link set eth0 up
 ip link set outside up
 ip route add default via 192.0.2.1 dev eth0
 
+# every request to the engine is first put to docknet's authorization plugin (see authz.ts)
+mkdir -p /etc/docker/plugins
+echo unix:///run/docknet/authz.sock >/etc/docker/plugins/docknet-authz.spec
 parent=()
 [ -z "$cgroup_parent" ] || parent=(--cgroup-parent "$cgroup_parent")
-dockerd "\${parent[@]}" --data-root /var/lib/docker --pidfile /run/dockerd.pid -H unix:///run/docknet/docker.sock >/run/dockerd.log 2>&1 &
+dockerd "\${parent[@]}" --authorization-plugin docknet-authz --data-root /var/lib/docker --pidfile /run/dockerd.pid -H unix:///run/docknet/docker.sock >/run/dockerd.log 2>&1 &
 export DOCKER_HOST=unix:///run/docknet/docker.sock
 for _ in $(seq 1 200); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
 docker info >/dev/null 2>&1 || { echo "dockerd did not come up:" >&2; tail -5 /run/dockerd.log >&2; exit 1; }
@@ -91,9 +94,28 @@ env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
   bash -c '
     set -e
     for d in $1; do echo $$ >"$d/cgroup.procs"; done
-    mount --bind /run/docknet/docker.sock /run/docker.sock
-    umount -l /run/docknet
-    umount -l /sys/fs/cgroup
+    # (no apostrophes in here: this script is one single-quoted word)
+    # The engine runs what the overlay holds (runc, containerd, the layers of the probe image): a solution
+    # that could rewrite them would fake every probe. It gets the root read-only, with writable directories
+    # of its own, a /run of its own holding only the socket of the engine (not that of containerd, which
+    # would bypass the authorization of the engine), and no view of the stores of the engine.
+    # (-n: util-linux keeps no table of these in the /run being replaced)
+    mount -n --bind /submission /submission
+    for p in /var/lib/docker /var/lib/containerd /etc/docker; do mount -n -t tmpfs -o ro,size=4k,mode=755 docknet-hidden "$p"; done
+    mount -n -t tmpfs -o size=16m,mode=755 docknet-run /mnt
+    touch /mnt/docker.sock /mnt/xtables.lock
+    mount -n --bind /run/docknet/docker.sock /mnt/docker.sock
+    mount -n --move /mnt /run
+    umount -n -l /sys/fs/cgroup
+    mount -n -o remount,bind,ro /
+    # settings of the kernel itself are not namespaced (kernel.core_pattern runs a program as root on the
+    # host): only the net. sysctls, which belong to the sandbox, stay writable
+    mount -n --bind /proc/sys /proc/sys
+    mount -n -o remount,bind,ro /proc/sys
+    mount -n --bind /proc/sys/net /proc/sys/net
+    mount -n -o remount,bind,rw /proc/sys/net
+    [ ! -e /proc/sysrq-trigger ] || mount -n --bind /dev/null /proc/sysrq-trigger
+    mount -n -o remount,bind,ro /sys
     shift
     cd /submission
     # without these a root solution could unmount what hides the host, or reach the kernel itself

@@ -4,11 +4,22 @@
 // network namespace through /proc/PID/ns/net. Destroying it kills its first process;
 // the kernel then ends every process, mount, interface and rule inside.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { makeCgroups, type SandboxCgroups } from './cgroups.js';
+import { AuthzServer, GRANT_HEADER } from './authz.js';
+import { makeCgroups, removeCgroups, type SandboxCgroups } from './cgroups.js';
+import { processAlive, processStart } from '../docker/labels.js';
 import { INIT_SCRIPT } from './init-script.js';
 
 export interface SandboxLimits {
@@ -52,6 +63,81 @@ export interface SolutionOutcome {
   durationMs: number;
 }
 
+const TEMP = '/var/tmp';
+const PREFIX = 'docknet-sandbox.';
+const CGROUP_NAME = /^docknet-sandbox-[0-9a-f]{12}$/;
+
+/** Who made a sandbox's temp dir and cgroups: once that process is gone, anyone may remove them. */
+interface Owner {
+  /** its PID namespace: a run in a private engine's namespace shares /var/tmp, not PIDs */
+  pidns: string;
+  pid: number;
+  start?: string;
+  cgroup: string;
+}
+
+/** The kernel's first PID namespace always has this inode: from it every process is visible. */
+const INITIAL_PID_NS = 'pid:[4026531836]';
+
+function pidNamespace(pid: number | 'self'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the owner has certainly ended: in our own namespace by its PID, from the first one by looking at every process. */
+function ownerGone(owner: Owner): boolean {
+  const ours = pidNamespace('self');
+  if (owner.pidns === ours) return !processAlive(owner.pid, owner.start);
+  if (ours !== INITIAL_PID_NS) return false; // its namespace may hold processes we cannot see
+  return !readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .some((n) => {
+      if (pidNamespace(Number(n)) !== owner.pidns) return false;
+      try {
+        // NSpid lists the process's PID in each namespace down to its own
+        const nspid = /^NSpid:\s+(.*)$/m
+          .exec(readFileSync(`/proc/${n}/status`, 'utf8'))?.[1]
+          .trim()
+          .split(/\s+/);
+        return (
+          Number(nspid?.at(-1)) === owner.pid && (owner.start === undefined || processStart(Number(n)) === owner.start)
+        );
+      } catch {
+        return false; // ended meanwhile
+      }
+    });
+}
+
+/**
+ * Removes the temp dirs and cgroups of sandboxes whose docknet was killed (SIGKILL runs no
+ * cleanup; the sandbox itself dies with it). Only what a dead docknet's owner file names goes:
+ * a directory this user owns that is not a link, and a cgroup of docknet's naming.
+ */
+export function reapSandboxLeftovers(): number {
+  let reaped = 0;
+  for (const name of readdirSync(TEMP).filter((n) => n.startsWith(PREFIX))) {
+    const dir = join(TEMP, name);
+    let owner: Owner;
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== process.getuid!()) continue;
+      owner = JSON.parse(readFileSync(join(dir, 'owner'), 'utf8')) as Owner;
+    } catch {
+      continue; // not provably docknet's, or removed meanwhile
+    }
+    if (!Number.isInteger(owner.pid) || !/^pid:\[\d+\]$/.test(String(owner.pidns)) || !ownerGone(owner)) continue;
+    if (CGROUP_NAME.test(owner.cgroup)) removeCgroups(owner.cgroup);
+    rmSync(dir, { recursive: true, force: true });
+    reaped++;
+  }
+  return reaped;
+}
+
+let reapedOnce = false;
+
 /** Bound on the sandbox's start: its dockerd and the image load. */
 const START_MS = 60_000;
 const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
@@ -65,6 +151,8 @@ export class Sandbox {
     private readonly child: ResultPromise,
     private readonly cgroups: SandboxCgroups | undefined,
     private readonly limits: SandboxLimits,
+    private readonly authz: AuthzServer,
+    private readonly grant: string,
   ) {
     this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   }
@@ -74,6 +162,11 @@ export class Sandbox {
     return join(this.dir, 'io', 'docker.sock');
   }
 
+  /** Headers every grader request to the sandbox's engine carries: the rules that bind the solution do not bind the grader. */
+  get engineHeaders(): Record<string, string> {
+    return { [GRANT_HEADER]: this.grant };
+  }
+
   /** The sandbox's network namespace, for nsenter --net. */
   get netns(): string {
     return `/proc/${this.child.pid}/ns/net`;
@@ -81,10 +174,31 @@ export class Sandbox {
 
   /** Starts the sandbox and waits until its engine answers with the images loaded. */
   static async start(spec: SandboxSpec): Promise<Sandbox> {
-    const dir = mkdtempSync('/var/tmp/docknet-sandbox.');
+    if (!reapedOnce) {
+      reapedOnce = true;
+      reapSandboxLeftovers();
+    }
+    const dir = mkdtempSync(join(TEMP, PREFIX));
+    const cgroupName = `docknet-sandbox-${randomBytes(6).toString('hex')}`;
+    const owner: Owner = {
+      pidns: pidNamespace('self') ?? '',
+      pid: process.pid,
+      start: processStart(process.pid),
+      cgroup: cgroupName,
+    };
+    writeFileSync(join(dir, 'owner'), JSON.stringify(owner));
     mkdirSync(join(dir, 'root'));
     mkdirSync(join(dir, 'io'));
-    const cgroups = makeCgroups(`docknet-sandbox-${randomBytes(6).toString('hex')}`, spec.limits);
+    // dockerd asks this before every request from its first one on: it must listen first
+    const grant = randomBytes(32).toString('hex');
+    let authz: AuthzServer;
+    try {
+      authz = await AuthzServer.listen(join(dir, 'io', 'authz.sock'), grant);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const cgroups = makeCgroups(cgroupName, spec.limits);
     const limitS = String(Math.max(1, Math.ceil(spec.limits.solutionTimeoutMs / 1000)));
     const args = [
       dir,
@@ -134,7 +248,7 @@ export class Sandbox {
         maxBuffer: { stderr: 64 * 1024 },
       },
     );
-    const sandbox = new Sandbox(dir, child, cgroups, spec.limits);
+    const sandbox = new Sandbox(dir, child, cgroups, spec.limits, authz, grant);
     try {
       const line = await sandbox.nextLine(START_MS);
       if (line !== 'ready') throw new Error(`the sandbox did not start: ${await sandbox.failure()}`);
@@ -151,6 +265,7 @@ export class Sandbox {
     this.child.stdin!.write('run\n');
     // the script's own limit kills the solution; this one guards against the script itself
     const line = await this.nextLine(this.limits.solutionTimeoutMs + 15_000);
+    this.authz.endSolution();
     const m = /^solution (\d+) (\d+)$/.exec(line ?? '');
     if (!m) throw new Error(`the sandbox ended while the solution ran: ${await this.failure()}`);
     const status = Number(m[1]);
@@ -183,6 +298,7 @@ export class Sandbox {
       // the kernel ends the PID namespace's processes after its first one: wait for the cgroups to empty
       for (let i = 0; i < 50 && this.cgroups && !this.cgroupsEmpty(); i++) await new Promise((r) => setTimeout(r, 100));
       this.cgroups?.remove();
+      await this.authz.close();
       rmSync(this.dir, { recursive: true, force: true });
     })();
     return this.destroying;

@@ -91,7 +91,9 @@ export async function gradeInSandbox(
   try {
     if (interruptible.cancelled) throw new Error('interrupted before the solution ran');
     // docknet's probe image goes in before the solution runs, and is then used by ID
-    session = await GradingSession.open(resolveTarget(`unix://${sandbox.socketPath}`, {}), {
+    const target = resolveTarget(`unix://${sandbox.socketPath}`, {});
+    target.options = { ...target.options, headers: sandbox.engineHeaders };
+    session = await GradingSession.open(target, {
       apiTimeoutMs: options.apiTimeoutMs,
       probeImage: true,
       netns: sandbox.netns,

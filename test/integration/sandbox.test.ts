@@ -23,7 +23,7 @@ const HOSTILE: Record<string, string> = {
     'echo "exit 0" > ../victim/solution.sh || true\nfor d in "$OUT" /var/tmp /tmp; do echo pwned > "$d/pwned" || true; done\necho "victim: $(cat ../victim/solution.sh 2>&1 | head -c 100)"\n',
   'probe-look-alike': `docker tag ${FIXTURE_IMAGE} docknet-probe:1\n`,
   'fake-iptables-save':
-    'printf "#!/bin/sh\\necho fake\\n" > /usr/local/sbin/iptables-save\nchmod +x /usr/local/sbin/iptables-save\nmkdir -p /tmp/bin && cp /usr/local/sbin/iptables-save /tmp/bin/\nexport PATH=/tmp/bin:$PATH\niptables-save\n',
+    'printf "#!/bin/sh\\necho fake\\n" > /usr/local/sbin/iptables-save || true\nmkdir -p /tmp/bin && printf "#!/bin/sh\\necho fake\\n" > /tmp/bin/iptables-save\nchmod +x /tmp/bin/iptables-save\nexport PATH=/tmp/bin:$PATH\niptables-save\n',
   'all-tables': [
     'iptables -t nat -A POSTROUTING -s 198.51.100.0/24 -j ACCEPT',
     'iptables -t mangle -A PREROUTING -j ACCEPT',
@@ -38,6 +38,34 @@ const HOSTILE: Record<string, string> = {
   'fills-disk':
     'for f in /fill /tmp/fill; do dd if=/dev/zero of=$f bs=1M count=4096 2>&1 | grep -m1 "No space" || true; done\n',
   'prints-env': 'env\n',
+  // writes back the values it reads, so even a failure of the sandbox changes nothing
+  'kernel-settings': [
+    'for f in /proc/sys/kernel/core_pattern /proc/sys/vm/overcommit_memory /sys/kernel/mm/ksm/run; do',
+    '  v=$(cat $f) && echo "$v" > $f && echo "KERNEL-WRITTEN $f"',
+    'done',
+    'sysctl -w net.ipv4.ip_forward=1',
+    '',
+  ].join('\n'),
+  // the engine runs runc, containerd and the probe image's layers from the sandbox's root: rewritten, they would fake every probe
+  'rewrites-engine': [
+    'for f in /usr/sbin/runc /usr/bin/runc /usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/sbin/dockerd; do',
+    '  [ ! -e $f ] || { cp /bin/true $f && echo "ENGINE-REWRITTEN $f"; } 2>&1 || true',
+    'done',
+    'touch /var/lib/docker/x /var/lib/containerd/x 2>&1 && echo ENGINE-REWRITTEN store || true',
+    'echo "run: $(ls /run | tr "\\n" " ")"',
+    '',
+  ].join('\n'),
+  // each asks the sandbox's engine for more than the solution has; ESCAPED would mean it got it
+  'asks-privileges': [
+    `for opts in --privileged '--cap-add SYS_ADMIN' '--cap-add SYS_MODULE' '--security-opt seccomp=unconfined' '--pid host' '--device /dev/null' '-v /:/host' '--cgroup-parent /'; do`,
+    `  docker run --rm $opts ${FIXTURE_IMAGE} echo ESCAPED 2>&1 | grep -v 'docker run --help' || true`,
+    'done',
+    // a container keeping the engine's socket would go on asking after the solution ended
+    `docker run -d --name keeper -v /run/docker.sock:/var/run/docker.sock ${FIXTURE_IMAGE} sleep 600 2>&1 || true`,
+    `docker run -d --name plain ${FIXTURE_IMAGE} sleep 600 >/dev/null`,
+    'docker exec --privileged plain echo ESCAPED 2>&1 || true',
+    '',
+  ].join('\n'),
 };
 
 async function text(program: string, args: string[]): Promise<string> {
@@ -178,6 +206,9 @@ describe('grading hostile submissions in sandboxes', function () {
       'all-tables',
       'prints-env',
       'writes-others',
+      'asks-privileges',
+      'kernel-settings',
+      'rewrites-engine',
     ]) {
       expect(row(id).detail, id).to.equal('');
     }
@@ -187,7 +218,23 @@ describe('grading hostile submissions in sandboxes', function () {
     expect(result('prints-env').output).not.to.include(SECRET);
     expect(result('prints-env').output).to.include('PATH=');
     expect(result('writes-others').output).to.match(/victim: .*(No such file|can't open)/);
-    expect(result('fills-disk').output).to.match(/No space left on device/);
+    expect(result('fills-disk').output, result('fills-disk').output).to.match(/No space left on device/);
     expect(readdirSync(out)).not.to.include('pwned');
+    const kernel = result('kernel-settings').output as string;
+    expect(kernel).not.to.include('KERNEL-WRITTEN');
+    expect(kernel.match(/Read-only file system/g), kernel).to.have.length(3);
+    expect(kernel).to.include('net.ipv4.ip_forward = 1');
+    const rewrites = result('rewrites-engine');
+    expect(rewrites.output).not.to.include('ENGINE-REWRITTEN');
+    expect(rewrites.output).to.match(/Read-only file system/);
+    expect(rewrites.output, 'its /run holds only the engine socket').to.include('run: docker.sock xtables.lock \n');
+    // its probes ran: every check was decided, none is a grader error
+    for (const t of rewrites.tests as { output: string }[]) expect(t.output).not.to.include('grader error');
+    const asked = result('asks-privileges').output as string;
+    expect(asked).not.to.include('ESCAPED');
+    expect(
+      asked.match(/authorization denied by plugin docknet-authz: docknet's sandbox refuses/g),
+      asked,
+    ).to.have.length(10);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -10,17 +10,8 @@ import { loadExercise } from '../../src/engine/exercise.js';
 import { docknet } from '../support/cli.js';
 import { gradescopeErrors } from '../support/gradescope-schema.js';
 import { docker, FIXTURE_IMAGE, isRoot, requireEngine, snapshotHost, type HostSnapshot } from '../support/engine.js';
-import { assertNothingReserved, expectedScore, loadFixtures } from '../support/fixtures.js';
-
-/** Submissions made from fixtures: each one's score on its own exercise is known, and 0 on the others. */
-const FROM_FIXTURES: Record<string, string[]> = {
-  'internal-network': ['correct', 'not-internal', 'db-exited'],
-  'fixed-ip': ['correct', 'wrong-gateway', 'container-stopped'],
-  'alias-dns': ['correct', 'api-alias-missing', 'merely-named-web'],
-  'docker-user-firewall': ['correct', 'course-text', 'in-forward', 'user-chain'],
-};
-const BYSTANDER = 'docknet-test-bystander';
-const HELD = 'docknet-sub-held';
+import { BYSTANDER, HELD, writeFixtureBatch } from '../support/batch.js';
+import { assertNothingReserved, loadFixtures } from '../support/fixtures.js';
 
 async function filterTable(): Promise<string> {
   return (await execa('iptables', ['-S'])).stdout;
@@ -50,32 +41,7 @@ describe('grading submitted solutions', function () {
       throw new Error(`a container named ${BYSTANDER} is already here`);
     dir = mkdtempSync(join(tmpdir(), 'docknet-submissions-'));
     submissions = join(dir, 'submissions');
-    const write = (name: string, script: string) => {
-      mkdirSync(join(submissions, name), { recursive: true });
-      writeFileSync(join(submissions, name, 'solution.sh'), script);
-    };
-    for (const [exerciseId, names] of Object.entries(FROM_FIXTURES)) {
-      const exercise = loadExercise(graders.find((g) => g.id === exerciseId)!);
-      for (const fixture of loadFixtures(exerciseId).fixtures.filter((f) => names.includes(f.name))) {
-        const name = `${exerciseId}--${fixture.name}`;
-        write(name, `IMAGE=${FIXTURE_IMAGE}\nLABEL=io.docknet.test-submission=${name}\n${fixture.setup}`);
-        expected.set(name, { exercise: exerciseId, score: expectedScore(exercise, fixture) });
-      }
-    }
-    write('hangs', `docker network create docknet-sub-hang\nsleep 600\n`);
-    expected.set('hangs', { score: 0 });
-    write(
-      'fails-midway',
-      `docker network create --internal secure-network\nexit 3\ndocker run -d --name secure-app --network secure-network ${FIXTURE_IMAGE} sleep 3600\n`,
-    );
-    // the network is right; the containers never came
-    const internal = loadExercise(graders.find((g) => g.id === 'internal-network')!);
-    const networkPoints = internal.checks
-      .filter((c) => ['network-exists', 'network-driver', 'network-internal'].includes(c.id))
-      .reduce((s, c) => s + c.points, 0);
-    expected.set('fails-midway', { exercise: 'internal-network', score: networkPoints });
-    write('zz-holds-bystander', `docker network create ${HELD}\ndocker network connect ${HELD} ${BYSTANDER}\n`);
-    expected.set('zz-holds-bystander', { score: 0 });
+    for (const [name, want] of writeFixtureBatch(submissions)) expected.set(name, want);
 
     await execa('docker', [
       'run',
