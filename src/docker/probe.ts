@@ -23,6 +23,12 @@ export interface NetInterface {
 export interface ProbeOptions {
   /** bound on each Engine API call and each command run in a probe */
   timeoutMs: number;
+  /**
+   * false where the engine gives no container the host's PID namespace (a rootless engine:
+   * its "host" is rootlesskit's, and runc refuses): no helper then, but a probe joined to
+   * each container and one in the host's network namespace, one container each.
+   */
+  hostPid?: boolean;
 }
 
 /** How a probe's commands reach the namespace they observe. */
@@ -173,6 +179,8 @@ export class ProbeSession {
   private readonly record: RunRecord;
   private created = 0;
   private readonly servers = new Set<ExecServer>();
+  /** the containers of ownProbe, by key: a joined one is stale once its container restarts */
+  private readonly ownProbes = new Map<string, Docker.Container>();
 
   constructor(
     private readonly docker: Docker,
@@ -308,8 +316,25 @@ export class ProbeSession {
     return this.attach(network);
   }
 
+  /** A container of its own in `networkMode`, for an engine where the helper cannot run. */
+  private ownProbe(key: string, networkMode: string, hostConfig: Docker.HostConfig = {}): Promise<Probe> {
+    return this.once(key, async () => {
+      const container = await this.startContainer('probe', {
+        Cmd: ['sleep', String(PROBE_LIFETIME_S)],
+        HostConfig: { NetworkMode: networkMode, ...hostConfig },
+      });
+      this.ownProbes.set(key, container);
+      return new Probe(this.docker, container, this.options.timeoutMs);
+    });
+  }
+
+  private get helperRuns(): boolean {
+    return this.options.hostPid !== false;
+  }
+
   /** A probe in a container's network namespace: sees exactly what that container sees. */
   join(containerId: string): Promise<Probe> {
+    if (!this.helperRuns) return this.ownProbe(`joined:${containerId}`, `container:${containerId}`);
     return this.once(`join:${containerId}`, async () => {
       const [{ container, server }, inspected] = await Promise.all([
         this.helper(),
@@ -327,12 +352,13 @@ export class ProbeSession {
 
   /** The helper, in the host's network namespace, with the host's root filesystem read-only at /host. */
   async hostRoot(): Promise<Probe> {
+    if (!this.helperRuns) return this.ownProbe('host', 'host', { CapAdd: ['NET_ADMIN'], Binds: ['/:/host:ro'] });
     return (await this.helper()).probe;
   }
 
   /** The helper, in the host's network namespace, where it may configure links. */
   async hostNetwork(): Promise<Probe> {
-    return (await this.helper()).probe;
+    return this.helperRuns ? (await this.helper()).probe : this.hostRoot();
   }
 
   /**
@@ -389,6 +415,15 @@ export class ProbeSession {
    */
   async renew(): Promise<void> {
     for (const key of [...this.memo.keys()]) if (key.startsWith('join:')) this.memo.delete(key);
+    // a probe joined to a container keeps the namespace the container had when it started
+    for (const [key, container] of this.ownProbes)
+      if (key.startsWith('joined:')) {
+        this.memo.delete(key);
+        this.ownProbes.delete(key);
+        await withTimeout(container.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(
+          ignoreGone,
+        );
+      }
     const running = async (made: Promise<Docker.Container>) => {
       try {
         return (await withTimeout((await made).inspect(), this.options.timeoutMs, 'inspecting a probe')).State.Running;
@@ -417,6 +452,8 @@ export class ProbeSession {
     this.closed = true;
     this.closing ??= (async () => {
       for (const server of this.servers) server.close();
+      const networks = this.memo.get('network-probe') as Promise<NetworkSwitch> | undefined;
+      await networks?.then((n) => n.settle(this.options.timeoutMs)).catch(() => {});
       // A creation the engine never answers is left to its record: the next run reaps it.
       const settled = await Promise.all(
         [...this.owned].map((c) =>
@@ -452,12 +489,28 @@ class NetworkSwitch {
   private switching?: Promise<void>;
   /** after a switch failed halfway, where the probe is attached is not known: no command runs */
   private broken?: Error;
+  /** connects and disconnects asked of the engine and not yet answered, those given up on included */
+  private readonly requests = new Set<Promise<unknown>>();
 
   constructor(
     private readonly docker: Docker,
     readonly container: Docker.Container,
     private readonly timeoutMs: number,
   ) {}
+
+  /**
+   * Waits for the engine to answer every connect and disconnect asked: a probe removed
+   * while its connect is still on the way would leave an endpoint on the student's network.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    await withTimeout(Promise.allSettled([...this.requests]), timeoutMs, 'a probe network change').catch(() => {});
+  }
+
+  private track<T>(request: Promise<T>): Promise<T> {
+    this.requests.add(request);
+    void request.catch(() => {}).finally(() => this.requests.delete(request));
+    return request;
+  }
 
   async on<T>(network: string, work: () => Promise<T>): Promise<T> {
     while (this.current !== network || this.switching) {
@@ -481,7 +534,7 @@ class NetworkSwitch {
     if (this.current !== 'bridge') {
       const from = this.current;
       await withTimeout(
-        this.docker.getNetwork(from).disconnect({ Container: this.container.id, Force: true }),
+        this.track(this.docker.getNetwork(from).disconnect({ Container: this.container.id, Force: true })),
         this.timeoutMs,
         `disconnecting a probe from ${from}`,
       ).catch((err: unknown) => {
@@ -495,7 +548,7 @@ class NetworkSwitch {
     if (network !== 'bridge') {
       try {
         await withTimeout(
-          this.docker.getNetwork(network).connect({ Container: this.container.id }),
+          this.track(this.docker.getNetwork(network).connect({ Container: this.container.id })),
           this.timeoutMs,
           `connecting a probe to ${network}`,
         );
