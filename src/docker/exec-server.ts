@@ -3,6 +3,9 @@ import type Docker from 'dockerode';
 import { TimeoutError, withTimeout } from '../errors.js';
 import type { ExecLimits, ExecResult } from './exec.js';
 
+/** Bytes of a script's stdout and of its stderr kept, as an exec's output is cut. */
+const OUTPUT_LIMIT = 64 * 1024;
+
 /**
  * The shell a helper runs on one long exec: each line asks for a script (an ID, a time
  * limit, the script in base64), which runs at once in the background; each answer is one
@@ -10,24 +13,23 @@ import type { ExecLimits, ExecResult } from './exec.js';
  * answers never interleave. An exec costs the engine a runc process and on a busy engine
  * they queue behind each other; a fork inside the helper costs almost nothing.
  */
-const SERVER = [
+export const HELPER_SHELL = [
   'lock=/tmp/docknet-answer.lock',
   'while read -r id limit script; do',
   '  (',
-  '    out=/tmp/docknet-$id.out err=/tmp/docknet-$id.err',
+  '    out=/tmp/docknet-$id.out err=/tmp/docknet-$id.err rc=/tmp/docknet-$id.rc',
   '    printf %s "$script" | base64 -d >/tmp/docknet-$id.sh',
-  '    timeout "$limit" sh /tmp/docknet-$id.sh </dev/null >"$out" 2>"$err"; code=$?',
-  '    answer="$id $code $(base64 -w 0 <"$out") $(base64 -w 0 <"$err")"',
+  // a student's server may answer without end: what is kept is cut where it is written
+  `    { timeout "$limit" sh /tmp/docknet-$id.sh </dev/null 2>"$err"; echo $? >"$rc"; } | head -c ${OUTPUT_LIMIT} >"$out"`,
+  `    answer="$id $(cat "$rc" 2>/dev/null || echo 255) $(base64 -w 0 <"$out") $(head -c ${OUTPUT_LIMIT} "$err" | base64 -w 0)"`,
   '    until mkdir $lock 2>/dev/null; do usleep 1000; done',
   '    printf "%s\\n" "$answer"; rmdir $lock',
-  '    rm -f "$out" "$err" /tmp/docknet-$id.sh',
+  '    rm -f "$out" "$err" "$rc" /tmp/docknet-$id.sh',
   '  ) &',
   'done',
 ].join('\n');
 
-const OUTPUT_LIMIT = 64 * 1024;
-
-/** Runs scripts in one container through a single exec (see SERVER); started on first use. */
+/** Runs scripts in one container through a single exec (see HELPER_SHELL); started on first use. */
 export class ExecServer {
   private started?: Promise<NodeJS.ReadWriteStream>;
   private readonly pending = new Map<number, { resolve: (r: ExecResult) => void; reject: (e: Error) => void }>();
@@ -43,7 +45,12 @@ export class ExecServer {
   private start(): Promise<NodeJS.ReadWriteStream> {
     this.started ??= (async () => {
       const exec = await withTimeout(
-        this.container.exec({ Cmd: ['sh', '-c', SERVER], AttachStdin: true, AttachStdout: true, AttachStderr: true }),
+        this.container.exec({
+          Cmd: ['sh', '-c', HELPER_SHELL],
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+        }),
         this.apiMs,
         'starting a helper shell (creating it)',
       );
@@ -71,7 +78,10 @@ export class ExecServer {
       stream.on('close', end);
       stream.on('error', (err: Error) => this.fail(err));
       return stream;
-    })();
+    })().catch((err: Error) => {
+      this.fail(err);
+      throw err;
+    });
     return this.started;
   }
 
@@ -88,6 +98,11 @@ export class ExecServer {
     this.ended ??= err;
     for (const waiting of this.pending.values()) waiting.reject(err);
     this.pending.clear();
+  }
+
+  /** The shell ended or never started: nothing more runs through it. */
+  get hasEnded(): boolean {
+    return this.ended !== undefined;
   }
 
   /** Ends the exec's connection (the container's removal ends the shell); what is pending fails. */
