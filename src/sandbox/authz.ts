@@ -164,8 +164,15 @@ export function authorize(req: AuthzRequest, policy: AuthzPolicy): Decision {
   if (area && !(reading && path === `/${area[1]}`)) return deny(area[1]);
   if (reading) return { Allow: true };
   if (policy.solutionEnded) return deny('changes after the solution ended: the engine is being graded');
-  if (path === '/build' && query.get('networkmode') === 'host') return deny('builds on the host network');
   const contentType = (header(req.RequestHeaders, 'Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+  // dockerd reads a form's values before the query's, and no docker client sends one
+  if (contentType === 'application/x-www-form-urlencoded' || contentType === 'multipart/form-data')
+    return deny('form-encoded requests');
+  if (path === '/build') {
+    if (query.get('networkmode') === 'host') return deny('builds on the host network');
+    // a build's containers would run outside the sandbox's cgroup and its limits
+    if (query.get('cgroupparent') || query.get('isolation')) return deny("builds outside the sandbox's cgroup");
+  }
   if (contentType !== 'application/json') return { Allow: true }; // dockerd reads no JSON it was not labelled
   if (!req.RequestBody) {
     // dockerd leaves out bodies of 1 MiB or more (and any on a URL ending in /auth): what it did not show is refused

@@ -82,6 +82,13 @@ describe("the sandbox engine's authorization plugin", () => {
     ).to.equal(false);
     expect(authorize({ RequestMethod: 'GET', RequestURI: '/v1.41/plugins' }, policy).Allow).to.equal(true);
     expect(authorize(post('/build?networkmode=host', {}), policy).Allow).to.equal(false);
+    expect(authorize(post('/build?t=x&cgroupparent=/', {}), policy).Allow).to.equal(false);
+    expect(authorize(post('/build?t=x&networkmode=default', {}), policy).Allow).to.equal(true);
+    // a form's values come before the query's in dockerd
+    const form = post('/build?t=x', {}, { 'Content-Type': 'application/x-www-form-urlencoded' });
+    expect(
+      authorize({ ...form, RequestBody: Buffer.from('networkmode=host').toString('base64') }, policy).Allow,
+    ).to.equal(false);
   });
 
   it('refuses a JSON body it was not shown, and one that is not JSON', () => {
