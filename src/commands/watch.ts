@@ -43,7 +43,13 @@ export async function watch(
   const seen = new Map<string, SeenNames>();
   const last = new Map<string, ExerciseResult>();
   const touched = new Set(exercises.map((e) => e.id));
-  let wake: () => void = () => {};
+  // A change that settles while a grading runs must not be lost: it wakes the next wait at once.
+  let woken = false;
+  let resume: () => void = () => {};
+  const wake = () => {
+    woken = true;
+    resume();
+  };
   let timer: NodeJS.Timeout | undefined;
   /** Without a change named, anything may have changed (a firewall rule, a gap in the events). */
   const changed = (change?: Change) => {
@@ -132,11 +138,14 @@ export async function watch(
           selected.forEach((e) => touched.add(e.id));
           text = `${pc.magenta('could not grade')}: ${visible(errorMessage(err))}\n`;
         }
+        // the student may remove the network a check asked about: the probe leaves it between gradings
+        await probes.park().catch(() => {});
         if (life.signal) break;
         const stamp = pc.dim(`graded at ${new Date().toLocaleTimeString()} · watching for changes (Ctrl-C to stop)`);
         process.stdout.write(live ? `\x1b[2J\x1b[H${text}\n${stamp}\n` : `${text}\n${stamp}\n\n`);
       }
-      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+      if (!woken) await Promise.race([new Promise<void>((resolve) => (resume = resolve)), stopped]);
+      woken = false;
     }
   } finally {
     clearTimeout(timer);

@@ -371,7 +371,11 @@ export class ProbeSession {
    */
   sentinel(): Promise<Sentinel> {
     return this.once('sentinel', async () => {
-      const base = 0xc6120000 + randomInt(0, 0x20000 / 4) * 4; // 198.18.0.0/15 split into /30s
+      // 198.18.0.0/15 split into /30s, all but the one holding the probes' own DNS upstream
+      const blocks = 0x20000 / 4;
+      const ownDns = (ipv4ToInt(OWN_DNS_UPSTREAM) - 0xc6120000) >>> 2;
+      const block = randomInt(0, blocks - 1);
+      const base = 0xc6120000 + (block >= ownDns ? block + 1 : block) * 4;
       const hostSide = intToIPv4(base + 1);
       const address = intToIPv4(base + 2);
       const link = `dkn${randomBytes(4).toString('hex')}`;
@@ -413,6 +417,12 @@ export class ProbeSession {
    * and a container of the session that ended (their lifetime is bounded) or never started is
    * made again on next use.
    */
+  /** Puts the network probe back on the default bridge alone, as between gradings. */
+  async park(): Promise<void> {
+    const networks = this.memo.get('network-probe') as Promise<NetworkSwitch> | undefined;
+    await networks?.then((n) => n.on('bridge', async () => {}));
+  }
+
   async renew(): Promise<void> {
     for (const key of [...this.memo.keys()]) if (key.startsWith('join:')) this.memo.delete(key);
     // a probe joined to a container keeps the namespace the container had when it started
@@ -433,9 +443,19 @@ export class ProbeSession {
     };
     const helper = this.memo.get('helper') as ReturnType<ProbeSession['helper']> | undefined;
     const networks = this.memo.get('network-probe') as ReturnType<ProbeSession['networkProbe']> | undefined;
+    // one that runs but can no longer be trusted (a shell that ended, a switch that failed halfway) goes too
+    const usable = async <T extends { container: Docker.Container }>(made: Promise<T>, failed: (t: T) => boolean) => {
+      if (!(await running(made.then((m) => m.container)))) return false;
+      const m = await made;
+      if (!failed(m)) return true;
+      await withTimeout(m.container.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(
+        ignoreGone,
+      );
+      return false;
+    };
     const [helperUp, networksUp] = await Promise.all([
-      helper && running(helper.then((h) => h.container)),
-      networks && running(networks.then((n) => n.container)),
+      helper && usable(helper, (h) => h.server.hasEnded),
+      networks && usable(networks, (n) => n.isBroken),
     ]);
     if (helper && !helperUp) ['helper', 'sentinel'].forEach((key) => this.memo.delete(key));
     if (networks && !networksUp)
@@ -489,6 +509,10 @@ class NetworkSwitch {
   private switching?: Promise<void>;
   /** after a switch failed halfway, where the probe is attached is not known: no command runs */
   private broken?: Error;
+  get isBroken(): boolean {
+    return this.broken !== undefined;
+  }
+
   /** connects and disconnects asked of the engine and not yet answered, those given up on included */
   private readonly requests = new Set<Promise<unknown>>();
 
@@ -561,6 +585,10 @@ class NetworkSwitch {
       this.current = network;
     }
   }
+}
+
+function ipv4ToInt(address: string): number {
+  return address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 }
 
 function intToIPv4(n: number): string {
