@@ -44,7 +44,7 @@ export const checkCommand = defineCommand({
       const exercises = selectExercises(
         argv.exercise,
         argv.lang,
-        { student: argv.student, secret: argv['course-secret'] },
+        { student: argv.student, secret: argv['course-secret'], studentKey: argv['student-key'] },
         argv.exercises,
       );
       const gradescope = gradescopePath(argv.gradescope);

@@ -8,7 +8,7 @@ import { readRoster } from '../class/roster.js';
 import type { GradingContext } from '../engine/context.js';
 import { canonicalValues, folderOf, loadExercise, type Lang } from '../engine/exercise.js';
 import type { Grader } from '../engine/grader.js';
-import { render, type VariantKey } from '../engine/params.js';
+import { render, studentKey, type VariantKey } from '../engine/params.js';
 import { maxScoreOf } from '../engine/runner.js';
 import { UsageError, errorMessage } from '../errors.js';
 import { defineCommand, say, withStudent } from './options.js';
@@ -30,7 +30,11 @@ export const explainCommand = defineCommand({
   describe: 'what an exercise asks for, and what each check is worth',
   builder: (y) => withStudent(y.positional('exercise', { type: 'string', demandOption: true })),
   run: (argv) =>
-    explain(argv.exercise, argv.lang, argv.color, { student: argv.student, secret: argv['course-secret'] }),
+    explain(argv.exercise, argv.lang, argv.color, {
+      student: argv.student,
+      secret: argv['course-secret'],
+      studentKey: argv['student-key'],
+    }),
 });
 
 /** An exercise's README with a variant's values filled in. */
@@ -71,12 +75,16 @@ export function taskSheet(grader: Grader<GradingContext>, key: VariantKey & { st
   const readme = readmeOf(grader, en.variant?.values ?? canonical(grader));
   const points = (e: typeof en) => e.checks.map((c) => `| ${c.title.replace(/\|/g, '\\|')} | ${c.points} |`);
   const who = name ? `${name} (${key.student})` : key.student;
+  // the student's own key: it checks their variant, and no one else's can be computed from it
+  const check = `docknet check ${grader.id} --student ${key.student} --student-key ${key.studentKey ?? studentKey(key.student, key.secret)}`;
   return [
     `# ${ko.title} / ${en.title} — ${who}`,
     '',
     '## 한국어',
     '',
     section(readme, 'ko'),
+    '',
+    `내 과제로 채점하기: \`${check}\``,
     '',
     `| 채점 항목 | 점수 |`,
     '|---|---|',
@@ -86,6 +94,8 @@ export function taskSheet(grader: Grader<GradingContext>, key: VariantKey & { st
     '## English',
     '',
     section(readme, 'en'),
+    '',
+    `To grade your own variant: \`${check}\``,
     '',
     '| check | points |',
     '|---|---|',

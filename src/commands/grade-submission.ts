@@ -29,7 +29,11 @@ export interface SubmissionArgs extends SubmissionCommonArgs {
 
 /** Runs one submitted solution in a sandbox (or, asked, directly on this machine, putting the host back) and grades it. */
 export async function gradeOneSubmission(args: SubmissionArgs, life: Lifecycle): Promise<number> {
-  const exercises = selectExercises(args.exercises, args.lang, { student: args.student, secret: args.secret });
+  const exercises = selectExercises(args.exercises, args.lang, {
+    student: args.student,
+    secret: args.secret,
+    studentKey: args.studentKey,
+  });
   if (!isDirectory(args.dir)) throw new UsageError(`the submission ${args.dir} is not a directory`);
   let result: StudentResult;
   if (args.sandbox) {

@@ -43,6 +43,11 @@ export const gradeCommand = defineCommand({
         requiresArg: true,
         describe: say("(--submission) grade this student's variant of exercises with params"),
       })
+      .option('student-key', {
+        type: 'string',
+        requiresArg: true,
+        describe: say("the student's own variant key, from their task sheet (instead of the course's secret)"),
+      })
       .option('variants', {
         type: 'boolean',
         default: false,
@@ -161,6 +166,7 @@ export const gradeCommand = defineCommand({
         student: argv.student,
         variants: argv.variants,
         secret: argv.courseSecret,
+        studentKey: argv.studentKey,
       };
       if (argv.submission !== undefined) {
         return gradeOneSubmission(

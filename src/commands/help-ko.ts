@@ -133,6 +133,8 @@ export const describeKo: Record<string, string> = {
   'print a shell completion script (bash, zsh): docknet completion >> ~/.bashrc':
     '셸 자동 완성 스크립트 출력 (bash, zsh): docknet completion >> ~/.bashrc',
   '(docknet --help shows the usage)': '(docknet --help로 사용법을 볼 수 있습니다)',
+  "the student's own variant key, from their task sheet (instead of the course's secret)":
+    '학생 본인의 변형 키, 과제 안내문에 적힌 것 (과정 비밀값 대신)',
   "the course's secret the students' variants are drawn with; never printed in a report":
     '학생별 변형 값을 뽑는 데 쓰는 과목의 비밀 값 (보고서에는 출력되지 않음)',
   "use this student's variant of exercises with params (default: the course's canonical values)":

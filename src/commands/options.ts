@@ -245,11 +245,17 @@ export function withSecret<T>(y: Argv<T>) {
 
 /** `--student ID` (also DOCKNET_STUDENT): that student's variant of the exercises with params, else the canonical one. */
 export function withStudent<T>(y: Argv<T>) {
-  return withSecret(y).option('student', {
-    type: 'string',
-    requiresArg: true,
-    describe: say("use this student's variant of exercises with params (default: the course's canonical values)"),
-  });
+  return withSecret(y)
+    .option('student', {
+      type: 'string',
+      requiresArg: true,
+      describe: say("use this student's variant of exercises with params (default: the course's canonical values)"),
+    })
+    .option('student-key', {
+      type: 'string',
+      requiresArg: true,
+      describe: say("the student's own variant key, from their task sheet (instead of the course's secret)"),
+    });
 }
 
 export function withCheckTimeout<T>(y: Argv<T>) {

@@ -80,7 +80,7 @@ async function selftest(args: SelftestArgs, life: Lifecycle): Promise<number> {
   // A student's variant only where the exercise has params: the others are the same for everyone.
   const runs = graders.flatMap((grader) =>
     args.students.length > 0 && readMetadata(folderOf(grader)).params
-      ? args.students.map((student) => ({ grader, key: { student, secret: args.secret } }))
+      ? args.students.map((student) => ({ grader, key: { student, secret: args.secret } as VariantKey }))
       : [{ grader, key: {} as VariantKey }],
   );
   for (const { grader, key } of runs) {

@@ -28,6 +28,8 @@ export interface SubmissionCommonArgs extends GradingOptions {
   /** --variants: each submission graded against its own variant, the directory's name as the student's id */
   variants?: boolean;
   secret?: string;
+  /** --student-key: the one submission's student's own key, instead of the course's secret */
+  studentKey?: string;
 }
 
 // Paths a hiding tmpfs must never cover: the sandbox's root is built from them.

@@ -23,8 +23,18 @@ export type ParamValues = Readonly<Record<string, string | number>>;
 /** Who the values are drawn for; with no student, the canonical values. */
 export interface VariantKey {
   student?: string;
-  /** the course's secret: without it, anyone who knows the scheme can compute another student's variant */
+  /** the course's secret, the instructor's: without it, anyone who knows the scheme can compute any student's variant */
   secret?: string;
+  /** the student's own key (studentKey), handed out on their task sheet: it draws their variant and no one else's */
+  studentKey?: string;
+}
+
+/**
+ * A student's key: what their draw is keyed by. The instructor derives every student's from the
+ * course secret; a student given only their own cannot compute a classmate's variant.
+ */
+export function studentKey(student: string, secret = ''): string {
+  return createHmac('sha256', secret).update(`docknet-student\0${student}`).digest('hex').slice(0, 32);
 }
 
 /** Docker's default address pools (when daemon.json sets none): a variant's subnet must not collide with a network the engine numbers itself. */
@@ -77,16 +87,16 @@ function overlaps(a: Block, b: Block): boolean {
 }
 
 /**
- * The 32-bit words of a student's stream for one value: HMAC-SHA256 keyed by the course secret
- * (empty when none) over "exercise\0student\0param", then each block the HMAC of the one before.
- * Stable across runs and machines; without the secret one student cannot compute another's values.
+ * The 32-bit words of a student's stream for one value: HMAC-SHA256 keyed by the student's key
+ * over "exercise\0param", then each block the HMAC of the one before. Stable across runs and
+ * machines; without the course secret or that student's key no one can compute the values.
  */
-export function words(exercise: string, student: string, param: string, secret = ''): () => number {
-  let block = createHmac('sha256', secret).update(`${exercise}\0${student}\0${param}`).digest();
+export function words(exercise: string, param: string, key: string): () => number {
+  let block = createHmac('sha256', key).update(`${exercise}\0${param}`).digest();
   let at = 0;
   return () => {
     if (at === block.length) {
-      block = createHmac('sha256', secret).update(block).digest();
+      block = createHmac('sha256', key).update(block).digest();
       at = 0;
     }
     const w = block.readUInt32BE(at);
@@ -279,12 +289,11 @@ function drawOne(
  */
 export function drawParams(exercise: string, specs: ParamSpecs | undefined, key: VariantKey = {}): ParamValues {
   const values = new Map<string, string | number>();
+  const keyed = key.student === undefined ? undefined : (key.studentKey ?? studentKey(key.student, key.secret));
   for (const [name, spec] of Object.entries(specs ?? {})) {
     values.set(
       name,
-      key.student === undefined
-        ? spec.canonical
-        : drawOne(name, spec, words(exercise, key.student, name, key.secret), values, specs!),
+      keyed === undefined ? spec.canonical : drawOne(name, spec, words(exercise, name, keyed), values, specs!),
     );
   }
   return Object.fromEntries(values);

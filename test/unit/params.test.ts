@@ -5,7 +5,14 @@ import { expect } from 'chai';
 import { graders } from '../../graders/index.js';
 import { loadExercise, readMetadata, variantOf } from '../../src/engine/exercise.js';
 import { lintExercise } from '../../src/engine/lint.js';
-import { DOCKER_DEFAULT_POOLS, drawParams, parseBlock, render, specProblems } from '../../src/engine/params.js';
+import {
+  DOCKER_DEFAULT_POOLS,
+  drawParams,
+  parseBlock,
+  render,
+  specProblems,
+  studentKey,
+} from '../../src/engine/params.js';
 import { loadFixtures } from '../../src/fixtures.js';
 import { exercisesDir, packageRoot } from '../../src/paths.js';
 import { parse } from 'yaml';
@@ -38,23 +45,38 @@ describe('variants', () => {
   it('pins drawn values: stable across runs and machines', () => {
     const dir = (id: string) => join(exercisesDir, id);
     expect(variantOf('fixed-ip', dir('fixed-ip'), { student: 's001' }).values).to.deep.equal({
-      network: 'custom-network',
-      subnet: '10.165.0.0/16',
-      'ip-range': '10.165.16.0/20',
-      gateway: '10.165.68.227',
-      'fixed-ip': '10.165.82.245',
+      network: 'fixed-net',
+      subnet: '10.75.0.0/16',
+      'ip-range': '10.75.208.0/20',
+      gateway: '10.75.104.100',
+      'fixed-ip': '10.75.159.108',
     });
     expect(variantOf('alias-dns', dir('alias-dns'), { student: 's001' }).values).to.deep.equal({
-      network: 'name-net',
+      network: 'my-network',
       'web-alias': 'site',
-      'api-alias': 'svc',
+      'api-alias': 'rest',
     });
     expect(variantOf('port-publishing', dir('port-publishing'), { student: 's002' }).values).to.deep.equal({
-      'host-port': 8602,
+      'host-port': 8726,
     });
+    expect(studentKey('s001', 'course-2026'))
+      .to.equal(studentKey('s001', 'course-2026'))
+      .and.match(/^[0-9a-f]{32}$/);
     // the course secret keys the draw: the same id under another secret is another variant
     const secret = variantOf('fixed-ip', dir('fixed-ip'), { student: 's001', secret: 'course-2026' }).values;
-    expect(secret.subnet).to.not.equal('10.165.0.0/16');
+    expect(secret.subnet).to.not.equal('10.75.0.0/16');
+  });
+
+  it("draws a student's variant from their own key alone, which tells nothing of a classmate's", () => {
+    const dir = join(exercisesDir, 'fixed-ip');
+    const bySecret = (student: string) => variantOf('fixed-ip', dir, { student, secret: 'course-2026' }).values;
+    const byKey = (student: string, key: string) => variantOf('fixed-ip', dir, { student, studentKey: key }).values;
+    const own = studentKey('s001', 'course-2026');
+    expect(byKey('s001', own)).to.deep.equal(bySecret('s001'));
+    // s001's key under s002's id is still s001's variant: the key, not the id, is what draws
+    expect(byKey('s002', own)).to.deep.equal(bySecret('s001'));
+    expect(byKey('s002', own)).to.not.deep.equal(bySecret('s002'));
+    expect(studentKey('s002', 'course-2026')).to.not.equal(own);
   });
 
   it('different ids give different values', () => {
@@ -108,22 +130,22 @@ describe('variants', () => {
       { student: 's001' },
     );
     expect(fixed.variant).to.deep.include({ student: 's001' });
-    expect(fixed.checks.find((c) => c.id === 'static-ip')!.title).to.contain('10.165.82.245');
+    expect(fixed.checks.find((c) => c.id === 'static-ip')!.title).to.contain('10.75.159.108');
     const correct = loadFixtures('fixed-ip', undefined, { student: 's001' }).fixtures.find(
       (f) => f.name === 'correct',
     )!;
-    expect(correct.setup).to.contain('--subnet 10.165.0.0/16').and.contain('--ip 10.165.82.245');
+    expect(correct.setup).to.contain('--subnet 10.75.0.0/16').and.contain('--ip 10.75.159.108');
     const dynamic = loadFixtures('fixed-ip', undefined, { student: 's001' }).fixtures.find(
       (f) => f.name === 'dynamic-ten',
     )!;
     // a Go template of docker inspect -f is left alone, the placeholder inside it filled
-    expect(dynamic.setup).to.contain(`'{{(index .NetworkSettings.Networks "custom-network").IPAddress}}'`);
+    expect(dynamic.setup).to.contain(`'{{(index .NetworkSettings.Networks "fixed-net").IPAddress}}'`);
     const ports = loadExercise(
       graders.find((g) => g.id === 'port-publishing')!,
       'en',
       { student: 's002' },
     );
-    expect(ports.checks[0].title).to.contain('127.0.0.1:8602');
+    expect(ports.checks[0].title).to.contain('127.0.0.1:8726');
   });
 
   it('a placeholder naming no declared value is an error, in loading and in lint', () => {

@@ -88,7 +88,7 @@ describe('variants on the command line', function () {
   it('explain --student prints that student’s task, and DOCKNET_STUDENT does too', async () => {
     const flag = await docknet(['explain', 'fixed-ip', '--student', 's001', '--lang', 'en']);
     expect(flag.exitCode, flag.all).to.equal(0);
-    expect(flag.stdout).to.contain('subnet `10.165.0.0/16`').and.not.contain('{{');
+    expect(flag.stdout).to.contain('subnet `10.75.0.0/16`').and.not.contain('{{');
     const env = await docknet(['explain', 'fixed-ip', '--lang', 'en'], { DOCKNET_STUDENT: 's001' });
     expect(env.stdout).to.equal(flag.stdout);
     const canonical = await docknet(['explain', 'fixed-ip', '--lang', 'en']);
