@@ -39,8 +39,9 @@ describe('docknet selftest', function () {
     symlinkSync(join(packageRoot, 'node_modules'), join(copy, 'node_modules'));
     const grader = join(copy, 'graders', 'fixed-ip.ts');
     const source = readFileSync(grader, 'utf8');
-    expect(source).to.include("const GATEWAY = '172.20.0.1';");
-    writeFileSync(grader, source.replace("const GATEWAY = '172.20.0.1';", "const GATEWAY = '172.20.0.254';"));
+    const gateway = '(v) => v === GATEWAY,';
+    expect(source).to.include(gateway);
+    writeFileSync(grader, source.replace(gateway, "(v) => v === '172.20.0.254',"));
     await execa('node', ['scripts/bundle.mjs'], { cwd: copy });
 
     const run = await execa('node', [join(copy, 'bin', 'docknet.js'), 'selftest', 'fixed-ip'], {
