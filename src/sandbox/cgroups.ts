@@ -14,7 +14,8 @@ export interface SandboxCgroups {
   solution: string[];
   /** the sandbox's dockerd puts its containers' cgroups under this one */
   parent: string;
-  remove(): void;
+  /** true when none is left */
+  remove(): boolean;
 }
 
 export interface CgroupLimits {
@@ -52,32 +53,36 @@ export function makeCgroups(name: string, limits: CgroupLimits): SandboxCgroups 
   return { sandbox: dirs, solution: dirs.map((d) => join(d, 'solution')), parent: `/${name}`, remove };
 }
 
-/** Removes a sandbox's cgroups, as far as they are empty: in the unified tree, or under every v1 controller, where dockerd makes `name` for its containers. */
-export function removeCgroups(name: string): void {
+/**
+ * Removes a sandbox's cgroups, as far as they are empty: in the unified tree, or under every v1
+ * controller, where dockerd makes `name` for its containers. True when none is left.
+ */
+export function removeCgroups(name: string): boolean {
   const v2 = existsSync(join(ROOT, 'cgroup.controllers'));
   let controllers: string[];
   try {
     controllers = v2 ? [''] : readdirSync(ROOT);
   } catch {
-    return;
+    return true;
   }
-  for (const c of controllers) removeTree(join(ROOT, c, name));
+  return controllers.map((c) => removeTree(join(ROOT, c, name))).every(Boolean);
 }
 
 // A cgroup goes only once empty, deepest first; dockerd may have made children for its containers.
-function removeTree(dir: string): void {
+function removeTree(dir: string): boolean {
   let entries: string[];
   try {
     entries = readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory())
       .map((e) => e.name);
   } catch {
-    return;
+    return true; // not there (or never was)
   }
   for (const child of entries) removeTree(join(dir, child));
   try {
     rmdirSync(dir);
+    return true;
   } catch {
-    // still holds a dying process: the kernel frees it once empty; nothing on disk remains
+    return false; // still holds a dying process
   }
 }

@@ -129,7 +129,8 @@ export function reapSandboxLeftovers(): number {
       continue; // not provably docknet's, or removed meanwhile
     }
     if (!Number.isInteger(owner.pid) || !/^pid:\[\d+\]$/.test(String(owner.pidns)) || !ownerGone(owner)) continue;
-    if (CGROUP_NAME.test(owner.cgroup)) removeCgroups(owner.cgroup);
+    // the owner file stays until the cgroups are gone too, so that a later reap tries them again
+    if (CGROUP_NAME.test(owner.cgroup) && !removeCgroups(owner.cgroup)) continue;
     rmSync(dir, { recursive: true, force: true });
     reaped++;
   }
@@ -296,10 +297,12 @@ export class Sandbox {
       this.kill();
       await this.child.catch(() => {});
       // the kernel ends the PID namespace's processes after its first one: wait for the cgroups to empty
-      for (let i = 0; i < 50 && this.cgroups && !this.cgroupsEmpty(); i++) await new Promise((r) => setTimeout(r, 100));
-      this.cgroups?.remove();
+      for (let i = 0; i < 150 && this.cgroups && !this.cgroupsEmpty(); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const cgroupsGone = this.cgroups?.remove() ?? true;
       await this.authz.close();
-      rmSync(this.dir, { recursive: true, force: true });
+      // cgroups still emptying on a loaded machine: the temp dir and its owner file stay for a later run's reap
+      if (cgroupsGone) rmSync(this.dir, { recursive: true, force: true });
     })();
     return this.destroying;
   }
