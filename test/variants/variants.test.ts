@@ -39,6 +39,8 @@ for (const id of PARAMETERISED) {
   const grader = graders.find((g) => g.id === id)!;
 
   describe(`${id} variants`, function () {
+    // twenty students' fixtures, one after another, outlast the suite's default limit
+    this.timeout(900_000);
     let session: GradingSession;
 
     before(async function () {
