@@ -1,9 +1,9 @@
 import { fail, pass, t, type CheckSpec, type Grader, type Outcome } from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
-import { networkExists } from '../src/engine/common-checks.js';
+import { attachmentsOn, networkExists, type Attachment } from '../src/engine/common-checks.js';
 import { canonicalValues } from '../src/engine/exercise.js';
 import type { ParamValues } from '../src/engine/params.js';
-import { endpointOn, type Container, type Endpoint, type Network } from '../src/engine/views.js';
+import type { Network } from '../src/engine/views.js';
 
 /** The checks for one variant's values (exercise.yaml's params). */
 function variant(v: ParamValues): Pick<Grader<GradingContext>, 'checks' | 'warmUp'> {
@@ -17,18 +17,9 @@ function variant(v: ParamValues): Pick<Grader<GradingContext>, 'checks' | 'warmU
     return network;
   }
 
-  interface Attachment {
-    container: Container;
-    endpoint: Endpoint;
-  }
-
   /** Every container with an endpoint on my-network, running or not. */
   async function attachments(ctx: GradingContext): Promise<Attachment[]> {
-    const network = await myNetwork(ctx);
-    return (await ctx.host.containersOn(network)).map((container) => ({
-      container,
-      endpoint: endpointOn(container, network)!,
-    }));
+    return attachmentsOn(ctx, await myNetwork(ctx));
   }
 
   async function runningCarriers(ctx: GradingContext, alias: string): Promise<Attachment[]> {

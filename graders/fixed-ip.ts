@@ -10,15 +10,8 @@ import {
   type Text,
 } from '../src/engine/grader.js';
 import type { GradingContext } from '../src/engine/context.js';
-import { networkExists } from '../src/engine/common-checks.js';
-import {
-  endpointOn,
-  type Container,
-  type Endpoint,
-  type IpamPool,
-  type NetInterface,
-  type Network,
-} from '../src/engine/views.js';
+import { attachmentsOn, networkExists, type Attachment } from '../src/engine/common-checks.js';
+import { type IpamPool, type NetInterface, type Network } from '../src/engine/views.js';
 import { canonicalValues } from '../src/engine/exercise.js';
 import type { ParamValues } from '../src/engine/params.js';
 import { isIPv4Cidr, sameIPv4Cidr, subnetsOverlapping } from '../src/net/cidr.js';
@@ -89,17 +82,8 @@ function variant(v: ParamValues): Pick<Grader<GradingContext>, 'checks' | 'warmU
     );
   }
 
-  interface Attachment {
-    container: Container;
-    endpoint: Endpoint;
-  }
-
   async function attachments(ctx: GradingContext): Promise<Attachment[]> {
-    const network = await customNetwork(ctx);
-    return (await ctx.host.containersOn(network)).map((container) => ({
-      container,
-      endpoint: endpointOn(container, network)!,
-    }));
+    return attachmentsOn(ctx, await customNetwork(ctx));
   }
 
   /** The running container with 172.20.0.10 configured on custom-network: the one the later checks look at. */

@@ -461,7 +461,7 @@ export class ProbeSession {
     if (networks && !networksUp)
       for (const key of [...this.memo.keys()])
         if (key === 'network-probe' || key.startsWith('attach:')) this.memo.delete(key);
-    if (networks && networksUp) await (await networks).on('bridge', async () => {});
+    if (networks && networksUp) await this.park();
   }
 
   /**

@@ -1,5 +1,20 @@
 import { fail, pass, t, type CheckSpec, type Text } from './grader.js';
 import type { GradingContext } from './context.js';
+import { endpointOn, type Container, type Endpoint, type Network } from './views.js';
+
+/** A container with an endpoint on a network, and that endpoint. */
+export interface Attachment {
+  container: Container;
+  endpoint: Endpoint;
+}
+
+/** Every container with an endpoint on `network`, running or not. */
+export async function attachmentsOn(ctx: GradingContext, network: Network): Promise<Attachment[]> {
+  return (await ctx.host.containersOn(network)).map((container) => ({
+    container,
+    endpoint: endpointOn(container, network)!,
+  }));
+}
 
 /** The first check of most exercises: a network with exactly this name exists. */
 export function networkExists(
