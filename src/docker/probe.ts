@@ -136,7 +136,8 @@ export class Probe {
     const script = [
       'read t0 _ </proc/uptime',
       `${request} & client=$!`,
-      `(sleep ${deadlineS}; kill $client 2>/dev/null) & watchdog=$!`,
+      // the watchdog's sleep must not hold the script's output open: a helper waits for its end
+      `(sleep ${deadlineS}; kill $client) </dev/null >/dev/null 2>&1 & watchdog=$!`,
       'wait $client; status=$?',
       'kill $watchdog 2>/dev/null',
       'read t1 _ </proc/uptime',
