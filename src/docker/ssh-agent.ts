@@ -6,7 +6,7 @@
 // `docker system dial-stdio` as the docker CLI does (about 100 ms more per request).
 import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { HostKeyError, type HostKeyCheck } from './known-hosts.js';
 
 const ENGINE_SOCKET = '/var/run/docker.sock';
@@ -25,37 +25,41 @@ export class SshAgent extends Agent {
   }
 
   private connection(): Promise<Client> {
-    this.client ??= new Promise<Client>((resolve, reject) => {
-      let check: HostKeyCheck;
-      try {
-        check = this.hostKey();
-      } catch (err) {
-        this.client = undefined;
-        return reject(err);
-      }
-      // ssh2 ends the handshake when the verifier says no, before authentication or any request
-      let refused: string | undefined;
-      const hostVerifier = (key: Buffer) => !(refused = check.verify(key));
-      const config: ConnectConfig = {
-        ...this.config,
-        hostVerifier,
-        ...(check.algorithms && { algorithms: { serverHostKey: check.algorithms as ServerHostKeyAlgorithm[] } }),
-      };
-      const client = new Client();
-      client
-        .once('ready', () => {
-          client.setNoDelay(true); // our side too: an HTTP request is several small writes
-          void markInteractive(client).then(() => resolve(client));
-        })
-        .once('error', (err) => {
-          this.client = undefined;
-          reject(refused ? new HostKeyError(refused) : err);
-        })
-        .once('close', () => {
-          this.client = undefined;
-        })
-        .connect(config);
-    });
+    // ssh2 and its ciphers load only for an ssh:// engine: every other start is spared them
+    this.client ??= import('ssh2').then(
+      ({ Client }) =>
+        new Promise<Client>((resolve, reject) => {
+          let check: HostKeyCheck;
+          try {
+            check = this.hostKey();
+          } catch (err) {
+            this.client = undefined;
+            return reject(err);
+          }
+          // ssh2 ends the handshake when the verifier says no, before authentication or any request
+          let refused: string | undefined;
+          const hostVerifier = (key: Buffer) => !(refused = check.verify(key));
+          const config: ConnectConfig = {
+            ...this.config,
+            hostVerifier,
+            ...(check.algorithms && { algorithms: { serverHostKey: check.algorithms as ServerHostKeyAlgorithm[] } }),
+          };
+          const client = new Client();
+          client
+            .once('ready', () => {
+              client.setNoDelay(true); // our side too: an HTTP request is several small writes
+              void markInteractive(client).then(() => resolve(client));
+            })
+            .once('error', (err) => {
+              this.client = undefined;
+              reject(refused ? new HostKeyError(refused) : err);
+            })
+            .once('close', () => {
+              this.client = undefined;
+            })
+            .connect(config);
+        }),
+    );
     return this.client;
   }
 
