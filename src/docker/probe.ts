@@ -125,29 +125,57 @@ export class Probe {
   }
 
   /**
-   * What an HTTP server at address:port answers to GET / within `deadlineS`
-   * (fractions allowed), and how long the exchange took inside the probe.
-   * (nc, not wget: a static glibc busybox's wget crashes in getaddrinfo. busybox's
-   * own timeouts are whole seconds, so a background sleep enforces the deadline;
-   * /proc/uptime, in hundredths of a second, times it.)
+   * Runs `command` with a deadline of `deadlineS` (fractions allowed) and times it inside
+   * the probe. busybox's own timeouts are whole seconds; /proc/uptime, in hundredths of a
+   * second, times it and keeps the deadline.
    */
-  async httpGet(address: string, port = 80, deadlineS = 1): Promise<{ answer?: string; elapsedS: number }> {
-    const request = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w ${Math.ceil(deadlineS)} ${shellQuote(address)} ${port}`;
+  private async withDeadline(command: string, deadlineS: number): Promise<ExecResult & { elapsedS: number }> {
+    // watched rather than timed by a process beside it, which could outlive the script (see HELPER_SHELL)
     const script = [
-      'read t0 _ </proc/uptime',
-      `${request} & client=$!`,
-      // the watchdog's sleep must not hold the script's output open: a helper waits for its end
-      `(sleep ${deadlineS}; kill $client) </dev/null >/dev/null 2>&1 & watchdog=$!`,
-      'wait $client; status=$?',
-      'kill $watchdog 2>/dev/null',
+      'read t0 _ </proc/uptime; s0=${t0%.*}${t0#*.}; d=1000',
+      `${command} & client=$!`,
+      'while read -r _ _ st _ 2>/dev/null </proc/$client/stat && [ "$st" != Z ]; do',
+      '  read t _ </proc/uptime; t=${t%.*}${t#*.}',
+      `  [ $((t - s0)) -lt ${Math.round(deadlineS * 100)} ] || { kill $client 2>/dev/null; break; }`,
+      '  usleep $d; [ $d -ge 16000 ] || d=$((d * 2))',
+      'done',
+      'wait $client 2>/dev/null; status=$?',
       'read t1 _ </proc/uptime',
       'echo "elapsed $t0 $t1" >&2',
       'exit $status',
-    ].join('; ');
+    ].join('\n');
     const result = await this.run(script, Math.ceil(deadlineS) + 1);
     const times = /elapsed ([0-9.]+) ([0-9.]+)/.exec(result.stderr);
-    const elapsedS = times ? Number(times[2]) - Number(times[1]) : deadlineS;
-    return { ...(result.exitCode === 0 && result.stdout && { answer: result.stdout }), elapsedS };
+    return { ...result, elapsedS: times ? Number(times[2]) - Number(times[1]) : deadlineS };
+  }
+
+  /**
+   * Whether `address` answers within `deadlineS` (fractions allowed): an ICMP echo, or
+   * with `port` a TCP connection; and how long that took inside the probe.
+   */
+  async answersWithin(
+    address: string,
+    port: number | undefined,
+    deadlineS: number,
+  ): Promise<{ answered: boolean; elapsedS: number }> {
+    const wait = Math.ceil(deadlineS);
+    const command =
+      port === undefined
+        ? `ping -c 1 -W ${wait} ${shellQuote(address)} >/dev/null 2>&1`
+        : `nc -w ${wait} ${shellQuote(address)} ${port} </dev/null >/dev/null 2>&1`;
+    const { exitCode, elapsedS } = await this.withDeadline(command, deadlineS);
+    return { answered: exitCode === 0, elapsedS };
+  }
+
+  /**
+   * What an HTTP server at address:port answers to GET / within `deadlineS`
+   * (fractions allowed), and how long the exchange took inside the probe.
+   * (nc, not wget: a static glibc busybox's wget crashes in getaddrinfo.)
+   */
+  async httpGet(address: string, port = 80, deadlineS = 1): Promise<{ answer?: string; elapsedS: number }> {
+    const request = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w ${Math.ceil(deadlineS)} ${shellQuote(address)} ${port}`;
+    const result = await this.withDeadline(request, deadlineS);
+    return { ...(result.exitCode === 0 && result.stdout && { answer: result.stdout }), elapsedS: result.elapsedS };
   }
 
   /** Whether the server at address:port answers GET / with a body holding `token` within `deadlineS`, and how long that took. */
@@ -180,6 +208,8 @@ export class ProbeSession {
   private readonly record: RunRecord;
   private created = 0;
   private readonly servers = new Set<ExecServer>();
+  /** ends the sentinel's server, whose namespace and veth go with it */
+  private sentinelStop?: string;
   /** the containers of ownProbe, by key: a joined one is stale once its container restarts */
   private readonly ownProbes = new Map<string, Docker.Container>();
 
@@ -392,11 +422,12 @@ export class ProbeSession {
         'set -e',
         `mkdir ${www} && echo ${token} > ${www}/index.html`,
         `busybox unshare -n timeout ${PROBE_LIFETIME_S} httpd -f -p 80 -h ${www} </dev/null >/dev/null 2>&1 &`,
-        'pid=$! own=$(readlink /proc/self/ns/net) i=0',
+        `pid=$! own=$(readlink /proc/self/ns/net) i=0; echo $pid >${www}/pid`,
         'while [ "$(readlink /proc/$pid/ns/net)" = "$own" ]; do i=$((i+1)); [ $i -le 100 ] || exit 3; sleep 0.02; done',
         `busybox nsenter -t $pid -n sh -c '${wire}' sentinel $$`,
         `ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
       ].join('\n');
+      this.sentinelStop = `kill -9 $(cat ${www}/pid)`;
       const route = await (await this.helper()).probe.run(script, 8);
       if (route.exitCode === 3)
         throw new Error(
@@ -472,7 +503,12 @@ export class ProbeSession {
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
-      for (const server of this.servers) server.close();
+      const helper = this.memo.get('helper') as ReturnType<ProbeSession['helper']> | undefined;
+      if (helper && this.sentinelStop) {
+        const stop = this.sentinelStop;
+        await helper.then((h) => h.probe.run(stop, 2)).catch(() => {});
+      }
+      await Promise.all([...this.servers].map((server) => server.close()));
       const networks = this.memo.get('network-probe') as Promise<NetworkSwitch> | undefined;
       await networks?.then((n) => n.settle(this.options.timeoutMs)).catch(() => {});
       // A creation the engine never answers is left to its record: the next run reaps it.

@@ -104,6 +104,12 @@ export interface Probe {
   interfaces(): Promise<NetInterface[]>;
   /** true when a TCP connection is accepted within a second */
   connects(address: string, port: number): Promise<boolean>;
+  /** whether an ICMP echo (or with `port` a TCP connection) is answered within `deadlineS`, and how long that took */
+  answersWithin(
+    address: string,
+    port: number | undefined,
+    deadlineS: number,
+  ): Promise<{ answered: boolean; elapsedS: number }>;
   /** what a server at address:port answers to an HTTP GET within `deadlineS` */
   httpGet(address: string, port: number, deadlineS: number): Promise<{ answer?: string }>;
   /** a shell script in the probe, with a time limit */

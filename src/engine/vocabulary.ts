@@ -491,14 +491,34 @@ kind('reaches', ['from', 'to'], ['by', 'protocol', 'port'], async (ctx, p) => {
   );
 });
 
+/**
+ * Those of `targets` that answer from A's namespace. On one host an answer takes well under
+ * a millisecond and a DROP gives none, so a short deadline decides, as long as a control
+ * asked at the same moment (A's own address, from the same namespace) shows the host
+ * responsive; otherwise whatever stayed silent is asked again with a second to answer.
+ */
+async function answeringQuickly(x: Path, targets: string[]): Promise<string[]> {
+  const port = x.proto === 'tcp' ? x.port : undefined;
+  const control = addresses(x.from)[0];
+  const ask = (among: string[], deadlineS: number) =>
+    Promise.all([
+      Promise.all(among.map((a) => x.probe.answersWithin(a, port, deadlineS))),
+      control ? x.probe.answersWithin(control, undefined, deadlineS) : undefined,
+    ]);
+  const [quick, controlled] = await ask(targets, QUICK_DEADLINE_S);
+  const answered = targets.filter((_, i) => quick[i].answered);
+  const silent = targets.filter((_, i) => !quick[i].answered);
+  if (silent.length === 0 || (controlled?.answered && controlled.elapsedS <= QUICK_DEADLINE_S / 3)) return answered;
+  const [patient] = await ask(silent, PATIENT_REACH_S);
+  return [...answered, ...silent.filter((_, i) => patient[i].answered)];
+}
+
 /** From A's namespace, B's name does not resolve (judged by the engine's records, so nothing is asked upstream) and none of B's addresses answers. */
 kind('cannot-reach', ['from', 'to'], ['protocol', 'port'], async (ctx, p) => {
   const x = await path(ctx, p);
   if (isOutcome(x)) return x;
   const shared = sharedUserNetworks(x.from, x.to);
-  const answered = (
-    await Promise.all(addresses(x.to).map(async (a) => ((await answers(x.probe, a, x.proto, x.port)) ? a : undefined)))
-  ).filter((a): a is string => !!a);
+  const answered = await answeringQuickly(x, addresses(x.to));
   if (shared.length === 0 && answered.length === 0) {
     return pass(t(`${x.from.name} cannot reach ${x.to.name}`, `${x.from.name} 에서 ${x.to.name} 에 닿을 수 없습니다`), {
       actual: t(
@@ -530,6 +550,8 @@ kind('cannot-reach', ['from', 'to'], ['protocol', 'port'], async (ctx, p) => {
 // short deadline decides, as long as a control on the default bridge shows the host is responsive.
 const QUICK_DEADLINE_S = 0.15;
 const PATIENT_DEADLINE_S = 2;
+/** what `reaches` waits for an answer, and `cannot-reach` after a slow control */
+const PATIENT_REACH_S = 1;
 
 async function sentinelFrom(
   inside: Probe,

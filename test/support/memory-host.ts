@@ -92,6 +92,10 @@ export interface Quirks {
   dns?: Record<string, string[]>;
   /** even the control probe on the default bridge cannot reach the sentinel */
   sentinelUnreachable?: boolean;
+  /** addresses that answer from any network, as through a host route or a firewall rule someone added */
+  answersAcross?: string[];
+  /** a loaded host: every answer takes 0.5 s, a namespace's answer to itself 0.1 s */
+  loaded?: boolean;
 }
 
 export const SENTINEL: Sentinel = { address: '198.18.0.2', port: 80, token: 'docknet-sentinel-test' };
@@ -105,6 +109,8 @@ export const SENTINEL: Sentinel = { address: '198.18.0.2', port: 80, token: 'doc
 export class MemoryProbes implements Probes {
   /** every name looked up, with the probe that asked: a name the host does not know may be forwarded upstream */
   readonly lookups: string[] = [];
+  /** every answersWithin asked: from which probe, to which address, with what deadline */
+  readonly asked: { from: string; address: string; deadlineS: number }[] = [];
 
   constructor(
     private readonly host: MemoryHost,
@@ -146,6 +152,7 @@ export class MemoryProbes implements Probes {
 
   private probe(key: string, endpoints: Endpoint[], hostNamespace: boolean, interfaces: NetInterface[]): Probe {
     const lookups = this.lookups;
+    const asked = this.asked;
     const host = this.host;
     const quirks = this.quirks;
     const shared = (e: Endpoint) => endpoints.some((mine) => mine.networkId === e.networkId);
@@ -166,7 +173,15 @@ export class MemoryProbes implements Probes {
       },
       async pings(address) {
         if (quirks.dropsPings?.includes(address)) return false;
+        if (quirks.answersAcross?.includes(address)) return true;
         return running.some((c) => c.endpoints.some((e) => e.address === address && (hostNamespace || shared(e))));
+      },
+      async answersWithin(address, _port, deadlineS) {
+        asked.push({ from: key, address, deadlineS });
+        const own = endpoints.some((e) => e.address === address);
+        const takes = quirks.loaded ? (own ? 0.1 : 0.5) : 0.001;
+        const answered = (own || (await this.pings(address))) && takes <= deadlineS;
+        return { answered, elapsedS: answered ? takes : deadlineS };
       },
       async connects(address) {
         return this.pings(address);
