@@ -7,38 +7,31 @@ import type { ExecLimits, ExecResult } from './exec.js';
 const OUTPUT_LIMIT = 64 * 1024;
 
 /**
- * The shell a helper runs on one long exec: each line asks for a script (an ID, a time
- * limit, the script in base64), which runs at once in the background; each answer is one
- * line (the ID, the exit code, stdout and stderr in base64), written under a lock so that
- * answers never interleave. An exec costs the engine a runc process and on a busy engine
- * they queue behind each other; a fork inside the helper costs almost nothing.
+ * The shell a helper runs on one long exec: each line asks for a script (an ID and the
+ * script in base64), which runs at once in the background; each answer is one line (the
+ * ID, the exit code, stdout and stderr in base64), written under a lock so that answers
+ * never interleave. An exec costs the engine a runc process and on a busy engine they
+ * queue behind each other; a fork inside the helper costs almost nothing.
+ *
+ * "stop ID" ends script ID, with what it started (its own process group), when its time
+ * is up: the grader keeps the time. A watcher process in here would outlive its script
+ * (busybox's timeout leaves one behind for up to a second after every command), and
+ * removing a helper, which shares the host's PID namespace, with such orphans in it took
+ * the engine 10 s now and then.
  */
 export const HELPER_SHELL = [
   'lock=/tmp/docknet-answer.lock',
-  // Runs "$@" for at most $1 hundredths of a second. The limit is kept by watching, not by a
-  // process beside it: busybox's timeout leaves a watcher behind for up to a second after
-  // every command, and removing a helper (host PID namespace) with orphans in it took the
-  // engine 10 s now and then. Polls often at first, when most commands end.
-  'limited() {',
-  '  lim=$1; shift; read t0 _ </proc/uptime; t0=${t0%.*}${t0#*.}; d=1000',
-  '  "$@" & c=$!',
-  '  while read -r _ _ st _ 2>/dev/null </proc/$c/stat && [ "$st" != Z ]; do',
-  '    read t _ </proc/uptime; t=${t%.*}${t#*.}',
-  '    [ $((t - t0)) -lt $lim ] || { kill $c 2>/dev/null; break; }',
-  '    usleep $d; [ $d -ge 16000 ] || d=$((d * 2))',
-  '  done',
-  '  wait $c 2>/dev/null',
-  '}',
-  'while read -r id limit script; do',
+  'while read -r id script; do',
+  '  if [ "$id" = stop ]; then kill -TERM -$(cat /tmp/docknet-$script.pid 2>/dev/null) 2>/dev/null; continue; fi',
   '  (',
   '    out=/tmp/docknet-$id.out err=/tmp/docknet-$id.err rc=/tmp/docknet-$id.rc',
   '    printf %s "$script" | base64 -d >/tmp/docknet-$id.sh',
   // a student's server may answer without end: what is kept is cut where it is written
-  `    { limited $((limit * 100)) sh /tmp/docknet-$id.sh </dev/null 2>"$err"; echo $? >"$rc"; } | head -c ${OUTPUT_LIMIT} >"$out"`,
+  `    { setsid sh /tmp/docknet-$id.sh </dev/null 2>"$err" & echo $! >/tmp/docknet-$id.pid; wait $!; echo $? >"$rc"; } | head -c ${OUTPUT_LIMIT} >"$out"`,
   `    answer="$id $(cat "$rc" 2>/dev/null || echo 255) $(base64 -w 0 <"$out") $(head -c ${OUTPUT_LIMIT} "$err" | base64 -w 0)"`,
   '    until mkdir $lock 2>/dev/null; do usleep 1000; done',
   '    printf "%s\\n" "$answer"; rmdir $lock',
-  '    rm -f "$out" "$err" "$rc" /tmp/docknet-$id.sh',
+  '    rm -f "$out" "$err" "$rc" /tmp/docknet-$id.sh /tmp/docknet-$id.pid',
   '  ) &',
   'done',
   // the scripts still running answer before the exec ends, and leave no zombie behind
@@ -146,24 +139,29 @@ export class ExecServer {
     const stream = await this.start();
     if (this.ended) throw this.ended;
     const id = ++this.next;
-    const limitS = Math.ceil(limits.commandMs / 1000);
     const ms = limits.commandMs + limits.apiMs;
     return new Promise<ExecResult>((resolve, reject) => {
+      // its time is up: the shell ends it and answers, as an exec's timeout would
+      const stop = setTimeout(() => stream.write(`stop ${id}\n`), limits.commandMs);
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new TimeoutError(`a script in the helper`, ms));
       }, ms);
+      const settle = () => {
+        clearTimeout(stop);
+        clearTimeout(timer);
+      };
       this.pending.set(id, {
         resolve: (r) => {
-          clearTimeout(timer);
+          settle();
           resolve(r);
         },
         reject: (e) => {
-          clearTimeout(timer);
+          settle();
           reject(e);
         },
       });
-      stream.write(`${id} ${limitS} ${Buffer.from(script).toString('base64')}\n`);
+      stream.write(`${id} ${Buffer.from(script).toString('base64')}\n`);
     });
   }
 }
