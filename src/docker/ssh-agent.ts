@@ -11,6 +11,22 @@ import { HostKeyError, type HostKeyCheck } from './known-hosts.js';
 
 const ENGINE_SOCKET = '/var/run/docker.sock';
 
+/** What Node's Agent calls on a kept-alive socket and a channel lacks; the SSH connection's own socket keeps alive. */
+const SOCKET_ONLY = {
+  setKeepAlive() {
+    return this;
+  },
+  setTimeout() {
+    return this;
+  },
+  ref() {
+    return this;
+  },
+  unref() {
+    return this;
+  },
+};
+
 export class SshAgent extends Agent {
   private client?: Promise<Client>;
   private forwardRefused = false;
@@ -21,7 +37,9 @@ export class SshAgent extends Agent {
     private readonly hostKey: () => HostKeyCheck,
     options: AgentOptions = {},
   ) {
-    super(options);
+    // A channel is kept for the next request, as tcp+TLS keeps its connection: opening one
+    // costs a round trip, and through `docker system dial-stdio` a process on the server.
+    super({ keepAlive: true, ...options });
   }
 
   private connection(): Promise<Client> {
@@ -79,10 +97,11 @@ export class SshAgent extends Agent {
     );
   }
 
-  // Node's Agent asks for a socket per request; a channel is a Duplex, which is all http needs.
+  // Node's Agent asks for a socket per request; a channel is a Duplex, which is all http needs,
+  // but for what keeping it alive asks of a socket: here the SSH connection holds all that.
   override createConnection(_options: unknown, callback: (err: Error | null, stream?: Duplex) => void): undefined {
     this.channel().then(
-      (channel) => callback(null, channel as unknown as Duplex),
+      (channel) => callback(null, Object.assign(channel, SOCKET_ONLY) as unknown as Duplex),
       (err: Error) => callback(err),
     );
     return undefined;
