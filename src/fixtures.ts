@@ -159,6 +159,7 @@ const savedDockerUser = new Map<string, string[]>();
  * in `expect`, those of the engine it is built on: the one that is graded next.
  */
 export async function applyFixture(fixture: Fixture): Promise<void> {
+  await requireFixtureImage();
   savedDockerUser.set(fixture.name, await readDockerUser());
   if (fixture.before) {
     const { stdout } = await execa('docker', ['version', '--format', '{{.Server.Version}}']);
@@ -174,6 +175,30 @@ export async function applyFixture(fixture: Fixture): Promise<void> {
     env: { IMAGE: FIXTURE_IMAGE, LABEL: `${FIXTURE_LABEL}=${fixture.name}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+const imageFound = new Map<string, Promise<void>>();
+
+/**
+ * Fails unless the engine the docker CLI talks to has the fixture image: `docker run`
+ * pulls a missing one, which would look up and reach a registry from the host.
+ */
+function requireFixtureImage(): Promise<void> {
+  const engine = process.env.DOCKER_HOST ?? '';
+  let found = imageFound.get(engine);
+  if (!found) {
+    found = execa('docker', ['image', 'inspect', '--format', '{{.Id}}', FIXTURE_IMAGE]).then(
+      () => {},
+      () => {
+        imageFound.delete(engine);
+        throw new Error(
+          `the engine has no ${FIXTURE_IMAGE}: build it offline first (ensureFixtureImage); a fixture never pulls an image`,
+        );
+      },
+    );
+    imageFound.set(engine, found);
+  }
+  return found;
 }
 
 async function engineIsRootless(): Promise<boolean> {

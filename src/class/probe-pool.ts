@@ -46,10 +46,7 @@ export class ProbePool {
     if (!entry) {
       const opened = open().then((engine) => ({
         engine,
-        probes: new ProbeSession(engine.docker, randomBytes(6).toString('hex'), {
-          timeoutMs: this.timeoutMs,
-          hostPid: !engine.info.rootless,
-        }),
+        probes: ProbeSession.forEngine(engine, randomBytes(6).toString('hex'), this.timeoutMs),
       }));
       entry = { opened, users: 0 };
       this.entries.set(endpoint, entry);

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { loadFixtures, versionBefore } from '../../src/fixtures.js';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyFixture, loadFixtures, versionBefore } from '../../src/fixtures.js';
 import { ROOTLESS_FIREWALL, ROOTLESS_SENTINEL } from '../../src/engine/rootless.js';
 
 describe('fixtures whose statuses depend on the engine', () => {
@@ -44,5 +47,25 @@ describe('fixtures whose statuses depend on the engine', () => {
       })),
     );
     expect(loadFixtures('port-publishing').fixtures.every((f) => f.rootless === undefined)).to.equal(true);
+  });
+});
+
+describe('a fixture on an engine without the fixture image', () => {
+  it('fails before its setup runs, so that docker run never pulls from a registry', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'docknet-fixture-')), 'ran');
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docknet-test.sock';
+    try {
+      const fixture = { ...loadFixtures('internal-network').fixtures[0], setup: `touch ${marker}` };
+      const refused = await applyFixture(fixture).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      expect(refused?.message).to.match(/has no docknet-fixture:1/);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+    expect(existsSync(marker)).to.equal(false);
   });
 });
