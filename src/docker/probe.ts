@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -318,7 +318,7 @@ export class ProbeSession {
    */
   private helper(): Promise<Helper> {
     return this.once('helper', async () => {
-      const busybox = this.options.local ? await this.ownBusybox() : undefined;
+      const busybox = this.options.local && (await this.besideEngine()) ? await this.ownBusybox() : undefined;
       if (busybox) {
         const scratch = mkdtempSync(join(tmpdir(), 'docknet-helper-'));
         this.scratchDirs.add(scratch);
@@ -340,6 +340,34 @@ export class ProbeSession {
       const probe = new Probe(this.docker, container, this.options.timeoutMs, { server });
       return { container, server, probe, scratch: '/tmp' };
     });
+  }
+
+  /**
+   * Whether docknet is in the engine's PID and network namespaces, not merely given its
+   * socket (a CI job in a container with the host's socket mounted is not): a running
+   * container's process is seen here as that container's, and its parent, the runtime's
+   * shim, is in this network namespace. With no container running there is nothing to probe.
+   */
+  private async besideEngine(): Promise<boolean> {
+    const [running] = await withTimeout(
+      this.docker.listContainers({ filters: { status: ['running'] } }),
+      this.options.timeoutMs,
+      'listing containers',
+    );
+    if (!running) return false;
+    const { State } = await withTimeout(
+      this.docker.getContainer(running.Id).inspect(),
+      this.options.timeoutMs,
+      'inspecting a container',
+    );
+    try {
+      if (!readFileSync(`/proc/${State.Pid}/cgroup`, 'utf8').includes(running.Id)) return false;
+      // the fields after the command's name, which may hold spaces: state, then the parent's PID
+      const parent = readFileSync(`/proc/${State.Pid}/stat`, 'utf8').split(') ').pop()!.split(' ')[1];
+      return readlinkSync(`/proc/${parent}/ns/net`) === readlinkSync('/proc/self/ns/net');
+    } catch {
+      return false;
+    }
   }
 
   /**
