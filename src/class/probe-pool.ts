@@ -46,7 +46,10 @@ export class ProbePool {
     if (!entry) {
       const opened = open().then((engine) => ({
         engine,
-        probes: ProbeSession.forEngine(engine, randomBytes(6).toString('hex'), this.timeoutMs),
+        probes: new ProbeSession(engine.docker, randomBytes(6).toString('hex'), {
+          timeoutMs: this.timeoutMs,
+          hostPid: !engine.info.rootless,
+        }),
       }));
       entry = { opened, users: 0 };
       this.entries.set(endpoint, entry);

@@ -1,14 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { TimeoutError, errorMessage, withTimeout } from '../errors.js';
 import { execIn, type ExecResult } from './exec.js';
-import { ExecServer, execShell, localShell } from './exec-server.js';
+import { ExecServer } from './exec-server.js';
 import { ignoreGone, ownedLabels, RunRecord } from './labels.js';
-import { busyboxLayerDigest, findStaticBusybox, isBusyboxBuild, PROBE_IMAGE, trustedImage } from './probe-image.js';
-import type { Engine } from './client.js';
+import { PROBE_IMAGE, trustedImage } from './probe-image.js';
 
 /** Probes end themselves after this even if every cleanup path failed; the next run reaps them. */
 const PROBE_LIFETIME_S = 600;
@@ -33,11 +29,6 @@ export interface ProbeOptions {
    * each container and one in the host's network namespace, one container each.
    */
   hostPid?: boolean;
-  /**
-   * docknet is root on the machine of the engine's standard socket: the helper's shell runs
-   * here as a process, under the probe image's own busybox, instead of in a container.
-   */
-  local?: boolean;
 }
 
 /** How a probe's commands reach the namespace they observe. */
@@ -64,22 +55,13 @@ const ENTER = [
   'exec busybox nsenter -t "$1" -n sh -c "$2"',
 ].join('; ');
 
-/** The run's helper: a container, or with `local` a process of this machine; `scratch` holds its files. */
-interface Helper {
-  container?: Docker.Container;
-  server: ExecServer;
-  probe: Probe;
-  scratch: string;
-}
-
 /** A container the grader owns, from which traffic is observed. Never a student's container. */
 export class Probe {
   private readonly running = new Map<string, Promise<ExecResult>>();
 
-  /** `container` is where the probe's commands run, unless they go through `place.server` */
   constructor(
     private readonly docker: Docker,
-    private readonly container: Docker.Container | undefined,
+    private readonly container: Docker.Container,
     private readonly timeoutMs: number,
     private readonly place: ProbePlace = {},
   ) {}
@@ -100,7 +82,7 @@ export class Probe {
       running = hold(() =>
         server
           ? server.run(argv.map(shellQuote).join(' '), limits)
-          : execIn(this.docker, this.container!, ['timeout', String(limitS), ...argv], limits),
+          : execIn(this.docker, this.container, ['timeout', String(limitS), ...argv], limits),
       ).then((result) => {
         if (enter && result.exitCode === NOT_ENTERED)
           throw new Error(
@@ -226,8 +208,6 @@ export class ProbeSession {
   private readonly record: RunRecord;
   private created = 0;
   private readonly servers = new Set<ExecServer>();
-  /** the local helpers' directories, removed at close */
-  private readonly scratchDirs = new Set<string>();
   /** ends the sentinel's server, whose namespace and veth go with it */
   private sentinelStop?: string;
   /** the containers of ownProbe, by key: a joined one is stale once its container restarts */
@@ -239,19 +219,6 @@ export class ProbeSession {
     private readonly options: ProbeOptions,
   ) {
     this.record = new RunRecord(runId);
-  }
-
-  /**
-   * The probes for one grading on `engine`: no helper on a rootless engine (no container
-   * gets the host's PID namespace there), and the helper as a process of this machine when
-   * docknet is root beside the engine (its standard socket here).
-   */
-  static forEngine(engine: Engine, runId: string, timeoutMs: number): ProbeSession {
-    return new ProbeSession(engine.docker, runId, {
-      timeoutMs,
-      hostPid: !engine.info.rootless,
-      local: engine.target.sameHost && !engine.info.rootless && process.getuid?.() === 0,
-    });
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -316,16 +283,8 @@ export class ProbeSession {
    * holding capabilities the helper lacks), and holds the sentinel. --privileged is never
    * asked for (some engines refuse it).
    */
-  private helper(): Promise<Helper> {
+  private helper(): Promise<{ container: Docker.Container; server: ExecServer; probe: Probe }> {
     return this.once('helper', async () => {
-      const busybox = this.options.local && (await this.besideEngine()) ? await this.ownBusybox() : undefined;
-      if (busybox) {
-        const scratch = mkdtempSync(join(tmpdir(), 'docknet-helper-'));
-        this.scratchDirs.add(scratch);
-        const server = new ExecServer(localShell(busybox, scratch));
-        this.servers.add(server);
-        return { server, probe: new Probe(this.docker, undefined, this.options.timeoutMs, { server }), scratch };
-      }
       const container = await this.startContainer('helper', {
         Cmd: ['sleep', String(PROBE_LIFETIME_S)],
         HostConfig: {
@@ -335,53 +294,10 @@ export class ProbeSession {
           Binds: ['/:/host:ro'],
         },
       });
-      const server = new ExecServer(execShell(this.docker, container, this.options.timeoutMs));
+      const server = new ExecServer(this.docker, container, this.options.timeoutMs);
       this.servers.add(server);
-      const probe = new Probe(this.docker, container, this.options.timeoutMs, { server });
-      return { container, server, probe, scratch: '/tmp' };
+      return { container, server, probe: new Probe(this.docker, container, this.options.timeoutMs, { server }) };
     });
-  }
-
-  /**
-   * Whether docknet is in the engine's PID and network namespaces, not merely given its
-   * socket (a CI job in a container with the host's socket mounted is not): a running
-   * container's process is seen here as that container's, and its parent, the runtime's
-   * shim, is in this network namespace. With no container running there is nothing to probe.
-   */
-  private async besideEngine(): Promise<boolean> {
-    const [running] = await withTimeout(
-      this.docker.listContainers({ filters: { status: ['running'] } }),
-      this.options.timeoutMs,
-      'listing containers',
-    );
-    if (!running) return false;
-    const { State } = await withTimeout(
-      this.docker.getContainer(running.Id).inspect(),
-      this.options.timeoutMs,
-      'inspecting a container',
-    );
-    try {
-      if (!readFileSync(`/proc/${State.Pid}/cgroup`, 'utf8').includes(running.Id)) return false;
-      // the fields after the command's name, which may hold spaces: state, then the parent's PID
-      const parent = readFileSync(`/proc/${State.Pid}/stat`, 'utf8').split(') ').pop()!.split(' ')[1];
-      return readlinkSync(`/proc/${parent}/ns/net`) === readlinkSync('/proc/self/ns/net');
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * This machine's static busybox when it is, byte for byte, the one in the probe image
-   * (the build is deterministic): then it is the grader's own, whether run here or there.
-   */
-  private async ownBusybox(): Promise<string | undefined> {
-    const image = await withTimeout(
-      this.docker.getImage(await this.image()).inspect(),
-      this.options.timeoutMs,
-      'inspecting the probe image',
-    );
-    const busybox = findStaticBusybox(image.Architecture);
-    return busybox && isBusyboxBuild(image, await busyboxLayerDigest(busybox)) ? busybox : undefined;
   }
 
   /**
@@ -467,9 +383,7 @@ export class ProbeSession {
 
   /** The helper, in the host's network namespace, with the host's root filesystem read-only at /host. */
   async hostRoot(): Promise<Probe> {
-    // a local helper has the host's root at / rather than /host: docknet reads the host itself there
-    if (!this.helperRuns || this.options.local)
-      return this.ownProbe('host', 'host', { CapAdd: ['NET_ADMIN'], Binds: ['/:/host:ro'] });
+    if (!this.helperRuns) return this.ownProbe('host', 'host', { CapAdd: ['NET_ADMIN'], Binds: ['/:/host:ro'] });
     return (await this.helper()).probe;
   }
 
@@ -497,8 +411,7 @@ export class ProbeSession {
       const address = intToIPv4(base + 2);
       const link = `dkn${randomBytes(4).toString('hex')}`;
       const token = `docknet-sentinel-${randomBytes(8).toString('hex')}`;
-      const helper = await this.helper();
-      const www = `${helper.scratch}/${link}`;
+      const www = `/tmp/${link}`;
       // The pair is made in the sentinel's namespace once unshare has made it (until then the process
       // is still in the host's), and its named end is moved to the helper's, which is the host's.
       // The sentinel's default route leads back through the host, as any real upstream's does:
@@ -515,7 +428,7 @@ export class ProbeSession {
         `ip addr add ${hostSide}/30 dev ${link} && ip link set ${link} up && ip route get ${address}`,
       ].join('\n');
       this.sentinelStop = `kill -9 $(cat ${www}/pid)`;
-      const route = await helper.probe.run(script, 8);
+      const route = await (await this.helper()).probe.run(script, 8);
       if (route.exitCode === 3)
         throw new Error(
           'could not start the sentinel: it never had a network namespace of its own; no traffic was sent',
@@ -563,11 +476,9 @@ export class ProbeSession {
     const helper = this.memo.get('helper') as ReturnType<ProbeSession['helper']> | undefined;
     const networks = this.memo.get('network-probe') as ReturnType<ProbeSession['networkProbe']> | undefined;
     // one that runs but can no longer be trusted (a shell that ended, a switch that failed halfway) goes too
-    const usable = async <T extends { container?: Docker.Container }>(made: Promise<T>, failed: (t: T) => boolean) => {
-      const m = await made.catch(() => undefined);
-      if (!m) return false;
-      if (!m.container) return !failed(m);
-      if (!(await running(Promise.resolve(m.container)))) return false;
+    const usable = async <T extends { container: Docker.Container }>(made: Promise<T>, failed: (t: T) => boolean) => {
+      if (!(await running(made.then((m) => m.container)))) return false;
+      const m = await made;
       if (!failed(m)) return true;
       await withTimeout(m.container.remove({ force: true, v: true }), this.options.timeoutMs, 'removing a probe').catch(
         ignoreGone,
@@ -616,7 +527,6 @@ export class ProbeSession {
             ),
         ),
       );
-      for (const dir of this.scratchDirs) rmSync(dir, { recursive: true, force: true });
       if (!settled.includes('unanswered')) this.record.finish();
     })();
     return this.closing;

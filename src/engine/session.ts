@@ -71,7 +71,10 @@ export class GradingSession {
   /** The engine's own probes for one grading; closed with the session unless closed before. */
   private openProbes(timeoutMs: number): ProbeSession {
     if (this.closing) throw new Error('the grading session is closed');
-    const probes = ProbeSession.forEngine(this.engine, randomBytes(6).toString('hex'), timeoutMs);
+    const probes = new ProbeSession(this.engine.docker, randomBytes(6).toString('hex'), {
+      timeoutMs,
+      hostPid: !this.engine.info.rootless,
+    });
     this.probeSessions.add(probes);
     return probes;
   }
