@@ -508,7 +508,7 @@ async function answeringQuickly(x: Path, targets: string[]): Promise<string[]> {
   const [quick, controlled] = await ask(targets, QUICK_DEADLINE_S);
   const answered = targets.filter((_, i) => quick[i].answered);
   const silent = targets.filter((_, i) => !quick[i].answered);
-  if (silent.length === 0 || (controlled?.answered && controlled.elapsedS <= QUICK_DEADLINE_S / 3)) return answered;
+  if (silent.length === 0 || answeredAtOnce(controlled?.answered ? controlled : undefined)) return answered;
   const [patient] = await ask(silent, PATIENT_REACH_S);
   return [...answered, ...silent.filter((_, i) => patient[i].answered)];
 }
@@ -553,6 +553,11 @@ const PATIENT_DEADLINE_S = 2;
 /** what `reaches` waits for an answer, and `cannot-reach` after a slow control */
 const PATIENT_REACH_S = 1;
 
+/** A control that answered well inside the quick deadline: the host is responsive, so silence within it means no answer. */
+function answeredAtOnce(control: { elapsedS: number } | undefined): boolean {
+  return control !== undefined && control.elapsedS <= QUICK_DEADLINE_S / 3;
+}
+
 async function sentinelFrom(
   inside: Probe,
   control: Probe,
@@ -573,7 +578,7 @@ kind('no-way-out', ['container'], [], async (ctx, p) => {
     ctx.probes.attach('bridge'),
   ]);
   let [reached, control1] = await sentinelFrom(inside, control, sentinel, QUICK_DEADLINE_S);
-  if (!reached && (!control1 || control1.elapsedS > QUICK_DEADLINE_S / 3))
+  if (!reached && !answeredAtOnce(control1))
     [reached, control1] = await sentinelFrom(inside, control, sentinel, PATIENT_DEADLINE_S);
   if (!control1)
     throw new Error(
